@@ -1,0 +1,52 @@
+package crm
+
+import "testing"
+
+func TestPinyin(t *testing.T) {
+	cases := []struct{ in, full, initials string }{
+		{"张三", "zhangsan", "zs"},
+		{"曾国藩", "zengguofan", "zgf"},
+		{"单雄信", "shanxiongxin", "sxx"},
+		{"李Lily", "lilily", "llily"},
+		{"王5", "wang5", "w5"},
+		{"", "", ""},
+	}
+	for _, c := range cases {
+		f, i := Pinyin(c.in)
+		if f != c.full || i != c.initials {
+			t.Errorf("Pinyin(%q) = %q, %q; want %q, %q", c.in, f, i, c.full, c.initials)
+		}
+	}
+}
+
+func TestSearchKeyMatches(t *testing.T) {
+	c := &Customer{Name: "张三", Remark: "老张-健身房", Code: "C000042",
+		Phones: []string{"+8613812345678"}, Tags: []string{"老客户"}}
+	key := SearchKey(c)
+	cases := []struct {
+		q    string
+		want bool
+	}{
+		{"zs", true},        // pinyin initials of the name
+		{"zhangsan", true},  // full pinyin
+		{"zhang san", true}, // spaces ignored
+		{"ZS", true},        // case ignored
+		{"张三", true},
+		{"健身", true},            // remark name
+		{"ljsf", false},         // initials of 老张健身房 skip the dash: lzjsf
+		{"lzjsf", true},         // remark initials
+		{"13812345678", true},   // national number
+		{"138-1234", true},      // dashes ignored
+		{"8613812345678", true}, // with country code
+		{"老客户", true},           // tag
+		{"c000042", true},       // code
+		{"sz", false},           // order matters
+		{"三老", false},           // never across fields
+		{"", true},
+	}
+	for _, c := range cases {
+		if got := MatchKey(key, NormalizeQuery(c.q)); got != c.want {
+			t.Errorf("MatchKey(%q) = %v, want %v (key %q)", c.q, got, c.want, key)
+		}
+	}
+}
