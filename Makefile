@@ -1,0 +1,50 @@
+# Carebook — the two commands a new user types are `make run` and `make test`.
+# Each installs what it needs first (scripts/setup.sh says what it installs).
+
+export PATH := /usr/local/go/bin:$(HOME)/go/bin:$(PATH)
+GO      ?= go
+BIN     := bin/carebook
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: all setup build run test vet bench screenshots demo clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	@echo "carebook: building $(BIN)"
+	@mkdir -p bin
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+# Opens Carebook on carebook.db in your config directory (created on first run).
+run: build
+	./$(BIN)
+
+vet: setup
+	@echo "carebook: go vet, gofmt and staticcheck"
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { gofmt -l .; echo "gofmt: files above need formatting"; exit 1; }
+	$(GO) run $(STATICCHECK) ./...
+
+test: vet
+	@echo "carebook: running every test (with the race detector)"
+	$(GO) test -race -count=1 ./...
+
+# Demo data for trying things by hand: make demo N=100000
+N ?= 10000
+demo: build
+	./$(BIN) demo --db demo.db --customers $(N) --seed 1
+
+bench: setup
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Renders every screen with demo data into docs/screenshots through Fyne's test driver.
+screenshots: setup
+	CAREBOOK_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run TestScreenshots ./ui/
+
+clean:
+	rm -rf bin

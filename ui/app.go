@@ -1,0 +1,280 @@
+// Package ui is Carebook's Fyne interface: one file per screen, no SQL. It talks to the book
+// through the small interfaces below, which store.Store satisfies; main wires them.
+package ui
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"carebook/assets/i18n"
+	"carebook/crm"
+)
+
+// CustomerBook is what the customer screens need from the book.
+type CustomerBook interface {
+	Search(ctx context.Context, q crm.CustomerQuery) ([]crm.Summary, error)
+	Customer(ctx context.Context, id int64) (*crm.Customer, error)
+	SaveCustomer(ctx context.Context, c *crm.Customer) error
+	ArchiveCustomer(ctx context.Context, id int64) error
+	RestoreCustomer(ctx context.Context, id int64) error
+	TagNames(ctx context.Context) ([]string, error)
+}
+
+// Book is everything the window needs from an open book.
+type Book interface {
+	CustomerBook
+	Path() string
+}
+
+// Preference keys, kept in Fyne's per-app preferences (not in the book: they say which book).
+const (
+	prefLanguage = "language"
+	prefBook     = "book"
+)
+
+// Options wires the window to the rest of Carebook.
+type Options struct {
+	Book    Book
+	Version string
+	// OpenBook opens (or creates) the book at path, for Settings › Database. The window closes
+	// the book it replaces through Close when the new one opened.
+	OpenBook func(path string) (Book, error)
+	Close    func(Book)
+	// Now is the clock; tests fix it. Nil means time.Now.
+	Now func() time.Time
+	// manual holds background work until Wait (tests).
+	manual bool
+}
+
+// screen is one section of the left navigation.
+type screen interface {
+	title() string
+	icon() fyne.Resource
+	content() fyne.CanvasObject
+}
+
+// Window is Carebook's main window.
+type Window struct {
+	app  fyne.App
+	win  fyne.Window
+	opts Options
+	book Book
+
+	nav       *widget.List
+	body      *fyne.Container
+	screens   []screen
+	current   int
+	// pending holds background work when opts.manual is set (tests): Wait runs it.
+	pending []func() func()
+	customers *customersScreen
+	settings  *settingsScreen
+}
+
+// SetupLanguage applies the saved language, or the system locale's when none was chosen.
+func SetupLanguage(a fyne.App, locales ...string) {
+	if l := i18n.Lang(a.Preferences().String(prefLanguage)); i18n.Known(l) {
+		i18n.Set(l)
+		return
+	}
+	i18n.Set(i18n.Detect(locales...))
+}
+
+// NewWindow builds the main window on an open book.
+func NewWindow(a fyne.App, opts Options) *Window {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	a.Settings().SetTheme(newTheme())
+	a.SetIcon(AppIcon)
+	w := &Window{app: a, opts: opts, book: opts.Book}
+	w.win = a.NewWindow(i18n.T("app.title"))
+	w.win.SetIcon(AppIcon)
+	w.win.Resize(fyne.NewSize(1180, 760))
+	w.buildUI()
+	w.addShortcuts()
+	return w
+}
+
+// Window returns the Fyne window, for ShowAndRun and tests.
+func (w *Window) Window() fyne.Window { return w.win }
+
+// async runs work off the UI goroutine (queries, saves) and applies the function it returns on
+// the UI goroutine through fyne.Do.
+func (w *Window) async(work func() (apply func())) {
+	if w.opts.manual {
+		w.pending = append(w.pending, work)
+		return
+	}
+	go func() {
+		if apply := work(); apply != nil {
+			fyne.Do(apply)
+		}
+	}()
+}
+
+// Wait, in manual mode (tests and screenshots), runs the pending background work off the calling
+// goroutine, then applies the results on it, in order, until nothing is pending. Fyne's test
+// driver runs fyne.Do in place, so this keeps widgets on one goroutine as the real driver does.
+func (w *Window) Wait() {
+	for len(w.pending) > 0 {
+		jobs := w.pending
+		w.pending = nil
+		applies := make([]func(), len(jobs))
+		var wg sync.WaitGroup
+		for i, job := range jobs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				applies[i] = job()
+			}()
+		}
+		wg.Wait()
+		for _, apply := range applies {
+			if apply != nil {
+				apply()
+			}
+		}
+	}
+}
+
+func (w *Window) today() crm.Date { return crm.DateOf(w.opts.Now()) }
+
+// buildUI (re)creates every screen in the current language.
+func (w *Window) buildUI() {
+	w.win.SetTitle(i18n.T("app.title") + " — " + w.book.Path())
+	w.customers = newCustomersScreen(w)
+	w.settings = newSettingsScreen(w)
+	w.screens = []screen{w.customers, w.settings}
+
+	w.body = container.NewStack()
+	w.nav = widget.NewList(
+		func() int { return len(w.screens) },
+		func() fyne.CanvasObject {
+			return container.NewHBox(widget.NewIcon(theme.AccountIcon()), widget.NewLabel("Navigation"))
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			box := o.(*fyne.Container)
+			box.Objects[0].(*widget.Icon).SetResource(w.screens[id].icon())
+			box.Objects[1].(*widget.Label).SetText(w.screens[id].title())
+		},
+	)
+	w.nav.OnSelected = w.onNavigate
+	brand := widget.NewLabelWithStyle(i18n.T("app.name"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	logo := widget.NewIcon(AppIcon)
+	side := container.NewBorder(container.NewVBox(container.NewGridWrap(fyne.NewSize(48, 48), logo), brand, widget.NewSeparator()), nil, nil, nil, w.nav)
+	split := container.NewHSplit(side, w.body)
+	split.SetOffset(0.14)
+	w.win.SetContent(split)
+	if w.current >= len(w.screens) {
+		w.current = 0
+	}
+	w.nav.Select(w.current)
+}
+
+func (w *Window) onNavigate(id widget.ListItemID) {
+	w.current = id
+	w.body.Objects = []fyne.CanvasObject{w.screens[id].content()}
+	w.body.Refresh()
+}
+
+// show selects the screen s in the navigation.
+func (w *Window) show(s screen) {
+	for i, x := range w.screens {
+		if x == s {
+			w.nav.Select(i)
+			return
+		}
+	}
+}
+
+func (w *Window) addShortcuts() {
+	add := func(k fyne.KeyName, f func()) {
+		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
+			func(fyne.Shortcut) { f() })
+	}
+	add(fyne.KeyN, func() { w.show(w.customers); w.customers.onNew() })
+	add(fyne.KeyF, func() { w.show(w.customers); w.win.Canvas().Focus(w.customers.search) })
+	add(fyne.KeyS, func() {
+		if w.screens[w.current] == w.customers {
+			w.customers.card.onSave()
+		}
+	})
+}
+
+// setLanguage switches the UI language now and for the next start.
+func (w *Window) setLanguage(l i18n.Lang) {
+	if l == i18n.Current() {
+		return
+	}
+	i18n.Set(l)
+	w.app.Preferences().SetString(prefLanguage, string(l))
+	w.buildUI()
+}
+
+// replaceBook switches to another book (Settings › Database) and remembers it.
+func (w *Window) replaceBook(b Book) {
+	old := w.book
+	w.book = b
+	w.app.Preferences().SetString(prefBook, b.Path())
+	w.buildUI()
+	if w.opts.Close != nil && old != nil {
+		w.opts.Close(old)
+	}
+}
+
+// emptyState is the message a screen shows when it has nothing yet, saying what to do next.
+func emptyState(text string) fyne.CanvasObject {
+	l := widget.NewLabel(text)
+	l.Alignment = fyne.TextAlignCenter
+	l.Wrapping = fyne.TextWrapWord
+	return container.New(layout.NewCenterLayout(), container.NewGridWrap(fyne.NewSize(420, 120), l))
+}
+
+// errorLabel is the red text shown next to a field or at the foot of a form.
+func errorLabel() *widget.Label {
+	l := widget.NewLabel("")
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+func setError(l *widget.Label, text string) {
+	l.SetText(text)
+	if text == "" {
+		l.Hide()
+	} else {
+		l.Show()
+	}
+}
+
+// fieldErrorText translates a crm field error.
+func fieldErrorText(e *crm.FieldError) string {
+	if e == nil {
+		return ""
+	}
+	return i18n.T(e.Key, e.Args)
+}
+
+func timeMonth(m int) time.Month { return time.Month(m) }
+
+// ShowStartupError is the window shown when the book cannot be opened: what happened, and where.
+func ShowStartupError(a fyne.App, path string, err error) {
+	a.Settings().SetTheme(newTheme())
+	w := a.NewWindow(i18n.T("app.title"))
+	w.SetIcon(AppIcon)
+	msg := widget.NewLabel(i18n.T("startup.failed", "Path", path, "Error", err))
+	msg.Wrapping = fyne.TextWrapWord
+	quit := widget.NewButton(i18n.T("common.quit"), a.Quit)
+	w.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), quit), nil, nil, msg))
+	w.Resize(fyne.NewSize(560, 240))
+	w.ShowAndRun()
+}

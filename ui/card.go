@@ -1,0 +1,523 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"carebook/assets/i18n"
+	"carebook/crm"
+)
+
+// cardEditor is the customer information card (顾客信息卡): basic and key information with
+// validation next to each field, save, archive and restore.
+type cardEditor struct {
+	w        *Window
+	customer *crm.Customer // the card as loaded; ID 0 for a new one
+
+	header  *widget.Label
+	sub     *widget.Label
+	code    *widget.Entry
+	name    *widget.Entry
+	remark  *widget.Entry
+	gender  *widget.RadioGroup
+	phones  *widget.Entry
+	wechat  *widget.Entry
+	email   *widget.Entry
+	address *widget.Entry
+	company *widget.Entry
+	title   *widget.Entry
+	source  *widget.Entry
+
+	tier      *widget.Select
+	tags      *widget.Entry
+	dnd       *widget.Check
+	knowing   *widget.Select
+	closeness *widget.Select
+	loyalty   *widget.Select
+
+	birthday    *keyDateEditor
+	dates       []*keyDateEditor
+	datesBox    *fyne.Container
+	addDate     *widget.Button
+	needs       *widget.Entry
+	latentNeeds *widget.Entry
+	preferences *widget.Entry
+	interests   *widget.Entry
+	notes       *widget.Entry
+
+	errs    map[string]*widget.Label // field → its error label
+	status  *widget.Label
+	save    *widget.Button
+	archive *widget.Button
+	restore *widget.Button
+	tabs    *container.AppTabs
+	root    fyne.CanvasObject
+
+	onSaved    func(*crm.Customer)
+	onArchived func(*crm.Customer)
+}
+
+var errFields = []string{"code", "name", "remark", "gender", "phones", "wechat", "email", "address",
+	"company", "title", "source", "tier", "tags", "knowing", "closeness", "loyalty", "needs",
+	"latent_needs", "preferences", "interests", "notes"}
+
+func newCardEditor(w *Window, onSaved, onArchived func(*crm.Customer)) *cardEditor {
+	e := &cardEditor{w: w, onSaved: onSaved, onArchived: onArchived, errs: map[string]*widget.Label{}}
+	e.buildUI()
+	return e
+}
+
+// basicFields are the fields of the card's first tab; the others are on the key tab.
+var basicFields = map[string]bool{"code": true, "name": true, "remark": true, "gender": true,
+	"phones": true, "wechat": true, "email": true, "address": true, "company": true, "title": true,
+	"source": true, "tier": true, "tags": true, "knowing": true, "closeness": true, "loyalty": true}
+
+func scaleOptions() []string { return []string{"—", "1", "2", "3", "4", "5"} }
+
+func genderLabel(g crm.Gender) string { return i18n.T("gender." + string(g)) }
+
+func (e *cardEditor) buildUI() {
+	for _, f := range errFields {
+		e.errs[f] = errorLabel()
+	}
+	entry := func(ph string) *widget.Entry {
+		en := widget.NewEntry()
+		en.SetPlaceHolder(ph)
+		return en
+	}
+	multi := func(ph string) *widget.Entry {
+		en := widget.NewMultiLineEntry()
+		en.SetPlaceHolder(ph)
+		en.Wrapping = fyne.TextWrapWord
+		en.SetMinRowsVisible(2)
+		return en
+	}
+	e.header = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	e.header.SizeName = theme.SizeNameSubHeadingText
+	e.sub = widget.NewLabel("")
+	e.sub.SizeName = theme.SizeNameCaptionText
+
+	e.code = entry(i18n.T("card.code_auto"))
+	e.name = entry(i18n.T("card.name_hint"))
+	e.remark = entry(i18n.T("card.remark_hint"))
+	var gl []string
+	for _, g := range crm.Genders {
+		gl = append(gl, genderLabel(g))
+	}
+	e.gender = widget.NewRadioGroup(gl, nil)
+	e.gender.Horizontal = true
+	e.gender.Required = true
+	e.phones = multi(i18n.T("card.phones_hint"))
+	e.wechat = entry("")
+	e.email = entry("name@example.com")
+	e.address = entry("")
+	e.company = entry("")
+	e.title = entry("")
+	e.source = entry(i18n.T("card.source_hint"))
+
+	var tl []string
+	for _, t := range crm.Tiers {
+		tl = append(tl, tierLabel(t))
+	}
+	e.tier = widget.NewSelect(tl, nil)
+	e.tags = entry(i18n.T("card.tags_hint"))
+	e.dnd = widget.NewCheck(i18n.T("card.dnd_hint"), nil)
+	e.knowing = widget.NewSelect(scaleOptions(), nil)
+	e.closeness = widget.NewSelect(scaleOptions(), nil)
+	e.loyalty = widget.NewSelect(scaleOptions(), nil)
+
+	e.birthday = newKeyDateEditor(e.w, false, nil)
+	e.datesBox = container.NewVBox()
+	e.addDate = widget.NewButtonWithIcon(i18n.T("card.add_date"), theme.ContentAddIcon(), func() {
+		e.addDateEditor(crm.KeyDate{Calendar: crm.Solar})
+	})
+	e.needs = multi(i18n.T("card.needs_hint"))
+	e.latentNeeds = multi("")
+	e.preferences = multi("")
+	e.interests = multi("")
+	e.notes = multi("")
+	e.notes.SetMinRowsVisible(3)
+
+	e.status = widget.NewLabel("")
+	e.status.Wrapping = fyne.TextWrapWord
+	e.save = widget.NewButtonWithIcon(i18n.T("card.save"), theme.DocumentSaveIcon(), e.onSave)
+	e.save.Importance = widget.HighImportance
+	e.archive = widget.NewButtonWithIcon(i18n.T("card.archive"), theme.DeleteIcon(), e.onArchive)
+	e.restore = widget.NewButtonWithIcon(i18n.T("card.restore"), theme.ContentUndoIcon(), e.onRestore)
+
+	row := func(label string, field fyne.CanvasObject, errKey string) []fyne.CanvasObject {
+		l := widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{})
+		if errKey == "" {
+			return []fyne.CanvasObject{l, field}
+		}
+		return []fyne.CanvasObject{l, container.NewVBox(field, e.errs[errKey])}
+	}
+	form := func(rows ...[]fyne.CanvasObject) *fyne.Container {
+		var objs []fyne.CanvasObject
+		for _, r := range rows {
+			objs = append(objs, r...)
+		}
+		return container.New(layout.NewFormLayout(), objs...)
+	}
+	section := func(title string) fyne.CanvasObject {
+		l := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		return container.NewVBox(l, widget.NewSeparator())
+	}
+
+	basic := container.NewVBox(
+		form(
+			row(i18n.T("field.name")+" *", e.name, "name"),
+			row(i18n.T("field.remark"), e.remark, "remark"),
+			row(i18n.T("field.code"), e.code, "code"),
+			row(i18n.T("field.gender"), e.gender, "gender"),
+			row(i18n.T("field.phones"), e.phones, "phones"),
+			row(i18n.T("field.wechat"), e.wechat, "wechat"),
+			row(i18n.T("field.email"), e.email, "email"),
+			row(i18n.T("field.address"), e.address, "address"),
+			row(i18n.T("field.company"), e.company, "company"),
+			row(i18n.T("field.title"), e.title, "title"),
+			row(i18n.T("field.source"), e.source, "source"),
+		),
+		section(i18n.T("card.classification")),
+		form(
+			row(i18n.T("field.tier"), e.tier, "tier"),
+			row(i18n.T("field.tags"), e.tags, "tags"),
+			row(i18n.T("field.dnd"), e.dnd, ""),
+			row(i18n.T("field.knowing"), e.knowing, "knowing"),
+			row(i18n.T("field.closeness"), e.closeness, "closeness"),
+			row(i18n.T("field.loyalty"), e.loyalty, "loyalty"),
+		),
+	)
+	key := container.NewVBox(
+		section(i18n.T("field.birthday")),
+		e.birthday.box,
+		section(i18n.T("field.dates")),
+		e.datesBox,
+		container.NewHBox(e.addDate),
+		section(i18n.T("card.needs_section")),
+		form(
+			row(i18n.T("field.needs"), e.needs, "needs"),
+			row(i18n.T("field.latent_needs"), e.latentNeeds, "latent_needs"),
+			row(i18n.T("field.preferences"), e.preferences, "preferences"),
+			row(i18n.T("field.interests"), e.interests, "interests"),
+			row(i18n.T("field.notes"), e.notes, "notes"),
+		),
+	)
+	e.tabs = container.NewAppTabs(
+		container.NewTabItem(i18n.T("card.tab_basic"), container.NewVScroll(container.NewPadded(basic))),
+		container.NewTabItem(i18n.T("card.tab_key"), container.NewVScroll(container.NewPadded(key))),
+	)
+	head := container.NewVBox(e.header, e.sub)
+	buttons := container.NewHBox(e.save, layout.NewSpacer(), e.archive, e.restore)
+	foot := container.NewVBox(widget.NewSeparator(), e.status, buttons)
+	e.root = container.NewBorder(container.NewPadded(head), container.NewPadded(foot), nil, nil, e.tabs)
+}
+
+func scaleIndex(v int) int {
+	if v < 0 || v > 5 {
+		return 0
+	}
+	return v
+}
+
+// setCustomer shows c on the card.
+func (e *cardEditor) setCustomer(c *crm.Customer) {
+	e.customer = c
+	e.clearErrors()
+	setError(e.status, "")
+	e.status.Importance = widget.MediumImportance
+	if c.ID == 0 {
+		e.header.SetText(i18n.T("card.new_title"))
+		e.sub.SetText(i18n.T("card.new_sub"))
+	} else {
+		e.header.SetText(c.Name)
+		e.sub.SetText(i18n.T("card.sub", "Code", c.Code, "Created", c.Created.String()))
+	}
+	e.code.SetText(c.Code)
+	e.name.SetText(c.Name)
+	e.remark.SetText(c.Remark)
+	g := c.Gender
+	if g == "" {
+		g = crm.GenderUnknown
+	}
+	e.gender.SetSelected(genderLabel(g))
+	var ph []string
+	for _, p := range c.Phones {
+		ph = append(ph, crm.FormatPhone(p))
+	}
+	e.phones.SetText(strings.Join(ph, "\n"))
+	e.wechat.SetText(c.WeChat)
+	e.email.SetText(c.Email)
+	e.address.SetText(c.Address)
+	e.company.SetText(c.Company)
+	e.title.SetText(c.Title)
+	e.source.SetText(c.Source)
+	t := c.Tier
+	if t == "" {
+		t = crm.TierOrdinary
+	}
+	e.tier.SetSelected(tierLabel(t))
+	e.tags.SetText(strings.Join(c.Tags, "; "))
+	e.dnd.SetChecked(c.DoNotDisturb)
+	e.knowing.SetSelectedIndex(scaleIndex(c.Knowing))
+	e.closeness.SetSelectedIndex(scaleIndex(c.Closeness))
+	e.loyalty.SetSelectedIndex(scaleIndex(c.Loyalty))
+
+	e.birthday.set(c.Birthday)
+	e.dates = nil
+	e.datesBox.Objects = nil
+	for _, d := range c.Dates {
+		e.addDateEditor(d)
+	}
+	e.datesBox.Refresh()
+	e.needs.SetText(c.Needs)
+	e.latentNeeds.SetText(c.LatentNeeds)
+	e.preferences.SetText(c.Preferences)
+	e.interests.SetText(c.Interests)
+	e.notes.SetText(c.Notes)
+
+	e.archive.Hidden = c.ID == 0 || c.Archived
+	e.restore.Hidden = !c.Archived
+	e.archive.Refresh()
+	e.restore.Refresh()
+	e.tabs.SelectIndex(0)
+}
+
+func (e *cardEditor) addDateEditor(k crm.KeyDate) {
+	var ed *keyDateEditor
+	ed = newKeyDateEditor(e.w, true, func() {
+		for i, x := range e.dates {
+			if x == ed {
+				e.dates = append(e.dates[:i], e.dates[i+1:]...)
+				e.datesBox.Remove(ed.box)
+				return
+			}
+		}
+	})
+	ed.set(&k)
+	e.dates = append(e.dates, ed)
+	e.datesBox.Add(ed.box)
+}
+
+// splitList splits what a user typed into a multi-value field: new lines and the separators of
+// PRODUCT.md §5 (; , ， 、 ；).
+func splitList(s string) []string {
+	f := strings.FieldsFunc(s, func(r rune) bool {
+		return r == '\n' || r == ';' || r == ',' || r == '，' || r == '、' || r == '；'
+	})
+	var out []string
+	for _, x := range f {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// collect reads the card's widgets into a customer, with the errors of fields that do not even
+// parse (a year that is not a number).
+func (e *cardEditor) collect() (*crm.Customer, crm.Errors) {
+	c := &crm.Customer{}
+	if e.customer != nil {
+		c.ID = e.customer.ID
+		c.Created = e.customer.Created
+		c.Archived = e.customer.Archived
+	}
+	c.Code = e.code.Text
+	c.Name = e.name.Text
+	c.Remark = e.remark.Text
+	c.Gender = crm.GenderUnknown
+	if i := e.gender.Selected; i != "" {
+		for _, g := range crm.Genders {
+			if genderLabel(g) == i {
+				c.Gender = g
+			}
+		}
+	}
+	c.Phones = splitList(e.phones.Text)
+	c.WeChat = e.wechat.Text
+	c.Email = e.email.Text
+	c.Address = e.address.Text
+	c.Company = e.company.Text
+	c.Title = e.title.Text
+	c.Source = e.source.Text
+	c.Tier = crm.TierOrdinary
+	if i := e.tier.SelectedIndex(); i >= 0 {
+		c.Tier = crm.Tiers[i]
+	}
+	c.Tags = splitList(e.tags.Text)
+	c.DoNotDisturb = e.dnd.Checked
+	c.Knowing = max(e.knowing.SelectedIndex(), 0)
+	c.Closeness = max(e.closeness.SelectedIndex(), 0)
+	c.Loyalty = max(e.loyalty.SelectedIndex(), 0)
+	c.Needs = e.needs.Text
+	c.LatentNeeds = e.latentNeeds.Text
+	c.Preferences = e.preferences.Text
+	c.Interests = e.interests.Text
+	c.Notes = e.notes.Text
+
+	var errs crm.Errors
+	b, err := e.birthday.get("birthday")
+	if err != nil {
+		errs = append(errs, *err)
+	}
+	c.Birthday = b
+	for i, ed := range e.dates {
+		k, err := ed.get("dates[" + strconv.Itoa(i) + "]")
+		if err != nil {
+			errs = append(errs, *err)
+			continue
+		}
+		if k != nil {
+			c.Dates = append(c.Dates, *k)
+		}
+	}
+	return c, errs
+}
+
+func (e *cardEditor) clearErrors() {
+	for _, l := range e.errs {
+		setError(l, "")
+	}
+	e.birthday.setError("")
+	for _, d := range e.dates {
+		d.setError("")
+	}
+}
+
+// showErrors puts each error next to its field; list fields ("phones[1]") gather theirs.
+func (e *cardEditor) showErrors(errs crm.Errors) {
+	e.clearErrors()
+	texts := map[string][]string{}
+	for i := range errs {
+		fe := &errs[i]
+		field := fe.Field
+		if j := strings.IndexByte(field, '['); j >= 0 {
+			base := field[:j]
+			if base == "dates" {
+				k := strings.IndexByte(field, ']')
+				n, _ := strconv.Atoi(field[j+1 : k])
+				if n < len(e.dates) {
+					e.dates[n].appendError(fieldErrorText(fe))
+				}
+				continue
+			}
+			field = base
+		}
+		if field == "birthday" {
+			e.birthday.appendError(fieldErrorText(fe))
+			continue
+		}
+		texts[field] = append(texts[field], fieldErrorText(fe))
+	}
+	for f, ts := range texts {
+		if l, ok := e.errs[f]; ok {
+			setError(l, strings.Join(ts, "\n"))
+		}
+	}
+	e.status.Importance = widget.DangerImportance
+	setError(e.status, i18n.T("card.fix_fields", "Count", len(errs)))
+	// When every error is on the key tab, show that tab.
+	onBasic := false
+	for f := range texts {
+		if basicFields[f] {
+			onBasic = true
+		}
+	}
+	if !onBasic {
+		e.tabs.SelectIndex(1)
+	}
+}
+
+// onSave validates next to the fields and, when the card is valid, saves it off the UI goroutine.
+func (e *cardEditor) onSave() {
+	if e.customer == nil {
+		return
+	}
+	c, errs := e.collect()
+	crm.NormalizeCustomer(c)
+	errs = append(errs, crm.ValidateCustomer(c)...)
+	if len(errs) > 0 {
+		e.showErrors(errs)
+		return
+	}
+	e.clearErrors()
+	e.save.Disable()
+	book := e.w.book
+	e.w.async(func() func() {
+		err := book.SaveCustomer(context.Background(), c)
+		return func() {
+			e.save.Enable()
+			var ferrs crm.Errors
+			switch {
+			case errors.As(err, &ferrs):
+				e.showErrors(ferrs)
+			case err != nil:
+				e.status.Importance = widget.DangerImportance
+				setError(e.status, i18n.T("card.save_failed", "Error", err))
+			default:
+				e.setCustomer(c)
+				e.status.Importance = widget.SuccessImportance
+				setError(e.status, i18n.T("card.saved", "Name", c.Name))
+				if e.onSaved != nil {
+					e.onSaved(c)
+				}
+			}
+		}
+	})
+}
+
+func (e *cardEditor) onArchive() {
+	c := e.customer
+	if c == nil || c.ID == 0 {
+		return
+	}
+	book := e.w.book
+	e.w.async(func() func() {
+		err := book.ArchiveCustomer(context.Background(), c.ID)
+		return func() {
+			if err != nil {
+				e.status.Importance = widget.DangerImportance
+				setError(e.status, i18n.T("card.save_failed", "Error", err))
+				return
+			}
+			c.Archived = true
+			if e.onArchived != nil {
+				e.onArchived(c)
+			}
+		}
+	})
+}
+
+func (e *cardEditor) onRestore() {
+	c := e.customer
+	if c == nil || c.ID == 0 {
+		return
+	}
+	book := e.w.book
+	e.w.async(func() func() {
+		err := book.RestoreCustomer(context.Background(), c.ID)
+		return func() {
+			if err != nil {
+				e.status.Importance = widget.DangerImportance
+				setError(e.status, i18n.T("card.save_failed", "Error", err))
+				return
+			}
+			c.Archived = false
+			e.setCustomer(c)
+			e.status.Importance = widget.SuccessImportance
+			setError(e.status, i18n.T("card.restored", "Name", c.Name))
+			if e.onSaved != nil {
+				e.onSaved(c)
+			}
+		}
+	})
+}
