@@ -200,3 +200,17 @@ func BenchmarkSaveCustomer(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNewCustomer measures saving a new card (code assignment included) in the full book.
+func BenchmarkNewCustomer(b *testing.B) {
+	s := benchBook(b)
+	ctx := context.Background()
+	if _, err := s.Search(ctx, Query{}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := s.SaveCustomer(ctx, &crm.Customer{Name: "新顾客", Phones: []string{"13800001234"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

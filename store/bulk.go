@@ -84,7 +84,7 @@ func (s *Store) InsertCustomers(ctx context.Context, cs []crm.Customer) error {
 	}
 	defer tx.Rollback()
 
-	inBook, err := maxCodeNumber(ctx, tx)
+	inBook, err := s.lastCode(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("insert customers: %w", err)
 	}
@@ -136,6 +136,8 @@ func (s *Store) InsertCustomers(ctx context.Context, cs []crm.Customer) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("insert customers: %w", err)
 	}
+	s.codeUsed(next - 1)
+	s.codeUsed(maxCode)
 
 	at := parseStamp(ts)
 	for i := range cs {

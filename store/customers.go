@@ -88,11 +88,12 @@ func (s *Store) SaveCustomer(ctx context.Context, c *crm.Customer) error {
 	row := *c // what is written; c itself changes only once it is committed
 	var createdAt time.Time
 	if row.ID == 0 {
+		row.Archived = false
 		if row.Created.IsZero() {
 			row.Created = crm.DateOf(now)
 		}
 		if row.Code == "" {
-			n, err := maxCodeNumber(ctx, tx)
+			n, err := s.lastCode(ctx, tx)
 			if err != nil {
 				return fmt.Errorf("save customer: %w", err)
 			}
@@ -148,6 +149,7 @@ func (s *Store) SaveCustomer(ctx context.Context, c *crm.Customer) error {
 		return fmt.Errorf("save customer: %w", err)
 	}
 
+	s.codeUsed(codeNumber(row.Code))
 	c.ID, c.Code, c.Created, c.Archived = row.ID, row.Code, row.Created, row.Archived
 	c.CreatedAt, c.UpdatedAt = createdAt, parseStamp(ts)
 	if c.Birthday != nil {
@@ -265,6 +267,23 @@ func (s *Store) CountCustomers(ctx context.Context) (int, error) {
 
 // formatCode formats customer number n as C000001.
 func formatCode(n int64) string { return fmt.Sprintf("C%06d", n) }
+
+// lastCode returns the highest n of the codes C<n> given so far: read from the book the first
+// time (a scan of every code), then kept by the write methods (under writeMu). A number given
+// once is not given again in this session, even when its customer is purged or renumbered.
+func (s *Store) lastCode(ctx context.Context, q querier) (int64, error) {
+	if !s.codeKnown {
+		n, err := maxCodeNumber(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		s.maxCode, s.codeKnown = max(s.maxCode, n), true
+	}
+	return s.maxCode, nil
+}
+
+// codeUsed records that C<n> is taken (after a commit, under writeMu).
+func (s *Store) codeUsed(n int64) { s.maxCode = max(s.maxCode, n) }
 
 // maxCodeNumber returns the highest n of the codes C<n> (digits only), 0 when there is none.
 func maxCodeNumber(ctx context.Context, q querier) (int64, error) {

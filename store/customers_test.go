@@ -99,6 +99,16 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		t.Errorf("national digits %q, %v", national, err)
 	}
 
+	// Saving never archives, not even a new card that says it is archived.
+	a := &crm.Customer{Name: "周七", Archived: true}
+	mustSave(t, s, a)
+	if a.Archived || mustLoad(t, s, a.ID).Archived {
+		t.Error("a new card was saved archived")
+	}
+	if res, _ := s.Search(context.Background(), Query{Text: "周七"}); len(res) != 1 {
+		t.Errorf("new card not listed: %v", res)
+	}
+
 	// A minimal card round-trips too (no phones, tags or dates: nil, not empty slices).
 	m := mustSave(t, s, &crm.Customer{Name: "李四"})
 	got = mustLoad(t, s, m.ID)

@@ -96,8 +96,12 @@ type index struct {
 
 // newIndex builds the index of es (in any order).
 func newIndex(es []entry) *index {
-	slices.SortFunc(es, func(a, b entry) int {
-		pa, pb := place{a.sort, a.sum.Code}, place{b.sort, b.sum.Code}
+	order := make([]int32, len(es)) // sorting indexes moves 4 bytes, not a whole entry
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		pa, pb := place{es[a].sort, es[a].sum.Code}, place{es[b].sort, es[b].sum.Code}
 		switch {
 		case pa.less(pb):
 			return -1
@@ -107,10 +111,11 @@ func newIndex(es []entry) *index {
 		return 0
 	})
 	x := &index{places: make(map[int64]place, len(es))}
-	for start := 0; start < len(es); start += chunkSize {
-		part := es[start:min(start+chunkSize, len(es))]
+	for start := 0; start < len(order); start += chunkSize {
+		part := order[start:min(start+chunkSize, len(order))]
 		c := &chunk{sums: make([]crm.Summary, len(part)), sorts: make([]string, len(part))}
-		for i, e := range part {
+		for i, k := range part {
+			e := &es[k]
 			c.sums[i], c.sorts[i] = e.sum, e.sort
 			x.places[e.sum.ID] = place{e.sort, e.sum.Code}
 		}

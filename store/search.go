@@ -101,10 +101,16 @@ func (s *Store) readIndex(ctx context.Context) (*index, error) {
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers`).Scan(&n); err != nil {
 		return nil, err
 	}
-	es := make([]entry, 0, n)
-	byID := make(map[int64]int, n) // id → index in es
+	es := make([]entry, 0, n) // by id
+	find := func(id int64) int {
+		i := sort.Search(len(es), func(i int) bool { return es[i].sum.ID >= id })
+		if i < len(es) && es[i].sum.ID == id {
+			return i
+		}
+		return -1
+	}
 	rows, err := tx.QueryContext(ctx, `SELECT id, code, name, remark, tier, archived_at IS NOT NULL, search_key, name_sort
-		FROM customers`)
+		FROM customers ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -117,14 +123,13 @@ func (s *Store) readIndex(ctx context.Context) (*index, error) {
 			return nil, err
 		}
 		e.sum.Tier = crm.Tier(tier)
-		byID[e.sum.ID] = len(es)
 		es = append(es, e)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 
-	rows, err = tx.QueryContext(ctx, `SELECT customer_id, e164 FROM customer_phones WHERE pos = 0`)
+	rows, err = tx.QueryContext(ctx, `SELECT customer_id, e164 FROM customer_phones WHERE pos = 0 ORDER BY customer_id, pos`)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +140,7 @@ func (s *Store) readIndex(ctx context.Context) (*index, error) {
 		if err := rows.Scan(&id, &phone); err != nil {
 			return nil, err
 		}
-		if i, ok := byID[id]; ok {
+		if i := find(id); i >= 0 {
 			es[i].sum.Phone = phone
 		}
 	}
@@ -145,7 +150,7 @@ func (s *Store) readIndex(ctx context.Context) (*index, error) {
 
 	// Tags come in primary-key order (customer, tag); each customer's are put back in pos order.
 	// Equal tags share one string.
-	rows, err = tx.QueryContext(ctx, `SELECT customer_id, pos, tag FROM customer_tags`)
+	rows, err = tx.QueryContext(ctx, `SELECT customer_id, pos, tag FROM customer_tags ORDER BY customer_id, tag`)
 	if err != nil {
 		return nil, err
 	}
@@ -178,10 +183,7 @@ func (s *Store) readIndex(ctx context.Context) (*index, error) {
 		}
 		if cur < 0 || curID != id {
 			flush()
-			curID, cur = id, -1
-			if i, ok := byID[id]; ok {
-				cur = i
-			}
+			curID, cur = id, find(id)
 		}
 		if cur < 0 {
 			continue

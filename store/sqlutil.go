@@ -25,14 +25,6 @@ func parseStamp(s string) time.Time {
 	return t
 }
 
-// nullDate stores a date, NULL when unset.
-func nullDate(d crm.Date) any {
-	if d.IsZero() {
-		return nil
-	}
-	return d.String()
-}
-
 // parseDate reads a stored YYYY-MM-DD date; NULL or "" is the zero date.
 func parseDate(s sql.NullString) (crm.Date, error) {
 	if !s.Valid || s.String == "" {

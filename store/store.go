@@ -66,6 +66,10 @@ type Store struct {
 	// mu guards idx.
 	mu  sync.RWMutex
 	idx *index // nil until the first search, and after a bulk insert
+
+	// maxCode is the highest C-number given, once codeKnown (see lastCode). Guarded by writeMu.
+	maxCode   int64
+	codeKnown bool
 }
 
 // Open opens the book at path, creating the file (and its directory) when it does not exist
@@ -91,6 +95,13 @@ func open(ctx context.Context, path string, migs []migration) (*Store, error) {
 	if err := check(ctx, abs, len(migs)); err != nil {
 		return nil, fmt.Errorf("open book %s: %w", abs, err)
 	}
+	// A new book is readable by its owner only (SQLite gives its -wal and -shm files the same
+	// mode).
+	if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrExist) {
+		return nil, fmt.Errorf("open book: %w", err)
+	}
 
 	db, err := sql.Open("sqlite", fileURI(abs)+"?"+pragmas)
 	if err != nil {
@@ -107,6 +118,9 @@ func open(ctx context.Context, path string, migs []migration) (*Store, error) {
 
 // Close closes the book. The last connection checkpoints the write-ahead log into the file.
 func (s *Store) Close() error {
+	// Refresh the query planner's statistics where they are stale (cheap; SQLite's advice for
+	// applications that keep a connection open).
+	s.db.Exec("PRAGMA optimize")
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close book: %w", err)
 	}

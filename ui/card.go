@@ -59,6 +59,7 @@ type cardEditor struct {
 	archive *widget.Button
 	restore *widget.Button
 	tabs    *container.AppTabs
+	forms   []*fyne.Container // laid out again when error labels appear or go
 	root    fyne.CanvasObject
 
 	onSaved    func(*crm.Customer)
@@ -216,9 +217,11 @@ func (e *cardEditor) buildUI() {
 		container.NewTabItem(i18n.T("card.tab_key"), container.NewVScroll(container.NewPadded(key))),
 	)
 	head := container.NewVBox(e.header, e.sub)
-	buttons := container.NewHBox(e.save, layout.NewSpacer(), e.archive, e.restore)
-	foot := container.NewVBox(widget.NewSeparator(), e.status, buttons)
-	e.root = container.NewBorder(container.NewPadded(head), container.NewPadded(foot), nil, nil, e.tabs)
+	foot := container.NewVBox(widget.NewSeparator(),
+		container.NewBorder(nil, nil, e.save, container.NewHBox(e.archive, e.restore), e.status))
+	root := container.NewBorder(container.NewPadded(head), container.NewPadded(foot), nil, nil, e.tabs)
+	e.forms = []*fyne.Container{basic, key, root}
+	e.root = root
 }
 
 func scaleIndex(v int) int {
@@ -391,6 +394,14 @@ func (e *cardEditor) clearErrors() {
 	for _, d := range e.dates {
 		d.setError("")
 	}
+	e.relayout()
+}
+
+// relayout lays the forms out again after messages appeared or went.
+func (e *cardEditor) relayout() {
+	for _, f := range e.forms {
+		f.Refresh()
+	}
 }
 
 // showErrors puts each error next to its field; list fields ("phones[1]") gather theirs.
@@ -435,6 +446,7 @@ func (e *cardEditor) showErrors(errs crm.Errors) {
 	if !onBasic {
 		e.tabs.SelectIndex(1)
 	}
+	e.relayout()
 }
 
 // onSave validates next to the fields and, when the card is valid, saves it off the UI goroutine.
@@ -467,6 +479,7 @@ func (e *cardEditor) onSave() {
 				e.setCustomer(c)
 				e.status.Importance = widget.SuccessImportance
 				setError(e.status, i18n.T("card.saved", "Name", c.Name))
+				e.relayout()
 				if e.onSaved != nil {
 					e.onSaved(c)
 				}

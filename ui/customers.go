@@ -134,8 +134,10 @@ func (s *customersScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		tier.Importance = widget.WarningImportance
 	case crm.TierMajor:
 		tier.Importance = widget.HighImportance
-	default:
+	case crm.TierSmall:
 		tier.Importance = widget.LowImportance
+	default:
+		tier.Importance = widget.MediumImportance
 	}
 	tier.Refresh()
 }

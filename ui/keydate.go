@@ -160,14 +160,14 @@ func keyDateInfo(k crm.KeyDate, today crm.Date) string {
 		}
 	}
 	if next, err := k.NextOccurrence(today); err == nil {
-		other := ""
-		if k.Calendar == crm.Lunar {
-			other = i18n.T("date.solar_is", "Date", next.String())
+		if next == today {
+			parts = append(parts, i18n.T("date.is_today"))
+		} else if k.Calendar == crm.Lunar {
+			parts = append(parts, i18n.T("date.next_solar", "Date", next.String(), "Days", next.Sub(today)))
 		} else if l, err := crm.SolarToLunar(next); err == nil {
 			l.Year = 0
-			other = lunarText(l)
+			parts = append(parts, i18n.T("date.next", "Date", next.String(), "Other", lunarText(l), "Days", next.Sub(today)))
 		}
-		parts = append(parts, i18n.T("date.next", "Date", next.String(), "Other", other, "Days", next.Sub(today)))
 	}
 	return strings.Join(parts, " · ")
 }

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"carebook/assets/i18n"
 	"carebook/crm"
@@ -40,7 +41,7 @@ func TestScreenshots(t *testing.T) {
 	}
 	for _, l := range []i18n.Lang{i18n.ZhHans, i18n.English} {
 		w, st := newTestWindow(t, l)
-		w.app.Settings().SetTheme(newTheme())
+		w.app.Settings().SetTheme(fixedTheme(theme.VariantLight))
 		ctx := context.Background()
 		cards := demo.Customers(demo.Options{Customers: 400, Seed: 7, Today: crm.DateOf(testNow)})
 		if err := st.InsertCustomers(ctx, cards); err != nil {
@@ -77,6 +78,10 @@ func TestScreenshots(t *testing.T) {
 			shot(w, "card-validation"+suffix)
 			w.show(w.settings)
 			shot(w, "settings"+suffix)
+			w.show(w.customers)
+			w.app.Settings().SetTheme(fixedTheme(theme.VariantDark))
+			cs.list.Select(pick)
+			shot(w, "customers-dark"+suffix)
 		}
 		w.win.Resize(fyne.NewSize(1180, 760))
 	}

@@ -18,9 +18,17 @@ var AppIcon = fyne.NewStaticResource("carebook.png", assets.Icon)
 
 // careTheme is Fyne's default theme (light or dark, following the system) with Carebook's teal
 // as primary colour and a font that covers Chinese.
-type careTheme struct{ fyne.Theme }
+type careTheme struct {
+	fyne.Theme
+	variant *fyne.ThemeVariant // nil: follow the system (screenshots fix it)
+}
 
-func newTheme() fyne.Theme { return careTheme{theme.DefaultTheme()} }
+func newTheme() fyne.Theme { return careTheme{Theme: theme.DefaultTheme()} }
+
+// fixedTheme is careTheme always in variant v, for screenshots in light and dark.
+func fixedTheme(v fyne.ThemeVariant) fyne.Theme {
+	return careTheme{Theme: theme.DefaultTheme(), variant: &v}
+}
 
 var (
 	tealLight = color.NRGBA{R: 0x0f, G: 0x76, B: 0x6e, A: 0xff}
@@ -28,6 +36,9 @@ var (
 )
 
 func (t careTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.variant != nil {
+		v = *t.variant
+	}
 	switch n {
 	case theme.ColorNamePrimary, theme.ColorNameHyperlink:
 		if v == theme.VariantDark {

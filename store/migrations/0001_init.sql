@@ -66,8 +66,9 @@ CREATE TABLE customer_tags (
 ) WITHOUT ROWID;
 CREATE INDEX customer_tags_tag ON customer_tags (tag, customer_id);
 
--- The birthday (kind 'birthday', at most one, normally without a label) and other important dates (kind
--- 'other', with a label). year NULL: unknown. leap: the lunar leap month (闰月) of month.
+-- The birthday (kind 'birthday', at most one, normally without a label) and the other important
+-- dates (kind 'other', with a label, in the user's order: pos). year NULL: unknown. leap: the
+-- date lies in the lunar leap month (闰月) of month.
 CREATE TABLE important_dates (
     id          INTEGER PRIMARY KEY,
     customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
