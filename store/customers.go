@@ -64,9 +64,10 @@ func codeTakenError(code string) crm.Errors {
 	return crm.Errors{{Field: "code", Key: "err.code_taken", Args: map[string]any{"code": code}}}
 }
 
-// SaveCustomer writes the card c: a new customer when c.ID is 0 (c.ID, c.Code when empty, and
-// c.Created when zero are then assigned), else an update of that customer, whose phones, tags
-// and dates become those of c. The card is normalised (crm.NormalizeCustomer) in place; an
+// SaveCustomer writes the card c: a new customer when c.ID is 0 (c.ID is then assigned, c.Code
+// when empty becomes the next C-number, C000001-style, and a zero c.Created becomes today), else
+// an update of that customer, whose phones, tags and dates become those of c (an empty code or
+// zero creation date keeps the stored one; dates keep their IDs). The card is normalised (crm.NormalizeCustomer) in place; an
 // invalid card, or a code another customer has, is refused with a crm.Errors (use errors.As)
 // and nothing is written. An update of a missing customer returns ErrNotFound. Saving never
 // archives or restores.

@@ -409,3 +409,39 @@ func TestCanceledContextWritesNothing(t *testing.T) {
 		t.Errorf("%d customers", n)
 	}
 }
+
+// TestInsertCustomersLargeBatch goes through the parallel normalisation (meant for -race).
+func TestInsertCustomersLargeBatch(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	batch := syntheticCustomers(1200, 9)
+	batch[600].Code = "C777777"
+	if err := s.InsertCustomers(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.CountCustomers(ctx); err != nil || n != len(batch) {
+		t.Fatalf("CountCustomers = %d, %v", n, err)
+	}
+	if batch[0].Code != "C777778" || batch[1199].Code != "C778976" {
+		t.Errorf("codes %s … %s", batch[0].Code, batch[1199].Code)
+	}
+	for _, i := range []int{0, 600, 1199} {
+		if got := mustLoad(t, s, batch[i].ID); !reflect.DeepEqual(got, &batch[i]) {
+			t.Errorf("row %d:\n got %+v\nwant %+v", i, got, &batch[i])
+		}
+	}
+	res, err := s.Search(ctx, Query{})
+	if err != nil || len(res) != len(batch) {
+		t.Fatalf("Search: %d, %v", len(res), err)
+	}
+	// An invalid row late in a big batch fails it whole.
+	more := syntheticCustomers(600, 10)
+	more[577].Phones = []string{"not a phone"}
+	var re *RowError
+	if err := s.InsertCustomers(ctx, more); !errors.As(err, &re) || re.Row != 577 {
+		t.Errorf("invalid row 577: %v", err)
+	}
+	if n, _ := s.CountCustomers(ctx); n != len(batch) {
+		t.Errorf("%d customers after a refused batch", n)
+	}
+}

@@ -74,6 +74,7 @@ type Window struct {
 	current   int
 	// pending holds background work when opts.manual is set (tests): Wait runs it.
 	pending []func() func()
+	menuItems []*fyne.MenuItem
 	customers *customersScreen
 	settings  *settingsScreen
 }
@@ -99,7 +100,6 @@ func NewWindow(a fyne.App, opts Options) *Window {
 	w.win.SetIcon(AppIcon)
 	w.win.Resize(fyne.NewSize(1180, 760))
 	w.buildUI()
-	w.addShortcuts()
 	return w
 }
 
@@ -177,6 +177,7 @@ func (w *Window) buildUI() {
 		w.current = 0
 	}
 	w.nav.Select(w.current)
+	w.addShortcuts()
 }
 
 func (w *Window) onNavigate(id widget.ListItemID) {
@@ -195,18 +196,39 @@ func (w *Window) show(s screen) {
 	}
 }
 
-func (w *Window) addShortcuts() {
-	add := func(k fyne.KeyName, f func()) {
-		w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: k, Modifier: fyne.KeyModifierShortcutDefault},
-			func(fyne.Shortcut) { f() })
+// action is a command of the main menu, with its keyboard shortcut.
+type action struct {
+	label string
+	key   fyne.KeyName
+	do    func()
+}
+
+func (w *Window) actions() []action {
+	return []action{
+		{i18n.T("menu.new_customer"), fyne.KeyN, func() { w.show(w.customers); w.customers.onNew() }},
+		{i18n.T("menu.search"), fyne.KeyF, func() { w.show(w.customers); w.win.Canvas().Focus(w.customers.search) }},
+		{i18n.T("menu.save"), fyne.KeyS, func() {
+			if w.screens[w.current] == w.customers {
+				w.customers.card.onSave()
+			}
+		}},
 	}
-	add(fyne.KeyN, func() { w.show(w.customers); w.customers.onNew() })
-	add(fyne.KeyF, func() { w.show(w.customers); w.win.Canvas().Focus(w.customers.search) })
-	add(fyne.KeyS, func() {
-		if w.screens[w.current] == w.customers {
-			w.customers.card.onSave()
-		}
-	})
+}
+
+// addShortcuts puts the actions in the main menu, which is where Fyne looks for a shortcut
+// first, even while a text field has the focus (a canvas shortcut would be swallowed by it).
+func (w *Window) addShortcuts() {
+	var items []*fyne.MenuItem
+	for _, a := range w.actions() {
+		sc := &desktop.CustomShortcut{KeyName: a.key, Modifier: fyne.KeyModifierShortcutDefault}
+		item := fyne.NewMenuItem(a.label, a.do)
+		item.Shortcut = sc
+		items = append(items, item)
+		w.win.Canvas().RemoveShortcut(sc)
+		w.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { a.do() })
+	}
+	w.menuItems = items
+	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(i18n.T("menu.file"), items...)))
 }
 
 // setLanguage switches the UI language now and for the next start.

@@ -102,8 +102,14 @@ func (s *customersScreen) newRow() fyne.CanvasObject {
 	detail := widget.NewLabel("detail")
 	detail.SizeName = theme.SizeNameCaptionText
 	detail.Truncation = fyne.TextTruncateEllipsis
-	tier := widget.NewLabel("tier")
-	tier.Importance = widget.HighImportance
+	// The template holds the widest tier label, so that rows never need laying out again.
+	widest := ""
+	for _, t := range crm.Tiers {
+		if l := tierLabel(t); fyne.MeasureText(l, theme.TextSize(), fyne.TextStyle{}).Width > fyne.MeasureText(widest, theme.TextSize(), fyne.TextStyle{}).Width {
+			widest = l
+		}
+	}
+	tier := widget.NewLabel(widest)
 	return container.NewBorder(nil, nil, nil, tier, container.NewVBox(name, detail))
 }
 

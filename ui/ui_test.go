@@ -278,3 +278,17 @@ func TestShortcuts(t *testing.T) {
 func typeShortcut(w *Window, key fyne.KeyName) {
 	w.win.Canvas().(interface{ TypedShortcut(fyne.Shortcut) }).TypedShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: fyne.KeyModifierShortcutDefault})
 }
+
+func TestMenuShortcutsWhileTyping(t *testing.T) {
+	w, _ := newTestWindow(t, i18n.English)
+	if len(w.menuItems) != 3 || w.menuItems[2].Shortcut == nil {
+		t.Fatalf("menu items = %v", w.menuItems)
+	}
+	w.menuItems[0].Action() // Ctrl+N
+	test.Type(w.customers.card.name, "Han Meimei")
+	w.menuItems[2].Action() // Ctrl+S, with the name field focused
+	w.Wait()
+	if w.customers.card.customer.ID == 0 {
+		t.Fatalf("Ctrl+S from the menu did not save: %q", w.customers.card.status.Text)
+	}
+}
