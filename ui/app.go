@@ -68,12 +68,12 @@ type Window struct {
 	opts Options
 	book Book
 
-	nav       *widget.List
-	body      *fyne.Container
-	screens   []screen
-	current   int
+	nav     *widget.List
+	body    *fyne.Container
+	screens []screen
+	current int
 	// pending holds background work when opts.manual is set (tests): Wait runs it.
-	pending []func() func()
+	pending   []func() func()
 	menuItems []*fyne.MenuItem
 	customers *customersScreen
 	settings  *settingsScreen
