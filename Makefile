@@ -33,6 +33,9 @@ vet: setup
 test: vet
 	@echo "carebook: running every test (with the race detector)"
 	$(GO) test -race -count=1 ./...
+	@echo "carebook: calendar rules again in other time zones (dates must not depend on the machine's zone)"
+	TZ=UTC $(GO) test -count=1 ./crm/...
+	TZ=America/Los_Angeles $(GO) test -count=1 ./crm/...
 
 # Demo data for trying things by hand: make demo N=100000
 N ?= 10000

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"carebook/assets/i18n"
+	"carebook/crm"
+	"carebook/store"
+)
+
+func runCLI(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(args, &out, &errOut)
+	return out.String(), errOut.String(), err
+}
+
+func TestVersionAndUnknownCommand(t *testing.T) {
+	i18n.Set(i18n.English)
+	out, _, err := runCLI(t, "version")
+	if err != nil || !strings.HasPrefix(out, "carebook ") {
+		t.Fatalf("version: %q %v", out, err)
+	}
+	if _, _, err := runCLI(t, "frobnicate"); err == nil || !strings.Contains(err.Error(), "frobnicate") {
+		t.Fatalf("unknown command: %v", err)
+	}
+}
+
+func summaries(t *testing.T, path string) []crm.Summary {
+	t.Helper()
+	s, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.Search(context.Background(), crm.CustomerQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestDemoIsDeterministicAndOnlyFillsNewBooks(t *testing.T) {
+	i18n.Set(i18n.English)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.db"), filepath.Join(dir, "b.db")
+	for _, p := range []string{a, b} {
+		out, _, err := runCLI(t, "demo", "--db", p, "--customers", "300", "--seed", "9", "--today", "2026-11-22")
+		if err != nil {
+			t.Fatalf("demo: %v", err)
+		}
+		if !strings.Contains(out, "Wrote 300 customers") {
+			t.Errorf("demo said %q", out)
+		}
+	}
+	sa, sb := summaries(t, a), summaries(t, b)
+	if len(sa) != 300 || !reflect.DeepEqual(sa, sb) {
+		t.Fatalf("two demo books with the same seed differ (%d, %d customers)", len(sa), len(sb))
+	}
+	// A second demo on an existing book is refused and changes nothing.
+	if _, _, err := runCLI(t, "demo", "--db", a, "--customers", "5"); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Fatalf("demo on an existing book: %v", err)
+	}
+	if got := len(summaries(t, a)); got != 300 {
+		t.Errorf("existing book now has %d customers", got)
+	}
+	for _, args := range [][]string{
+		{"demo", "--customers", "5"},                                          // no --db
+		{"demo", "--db", filepath.Join(dir, "c.db"), "--today", "2026-02-30"}, // impossible day
+		{"demo", "--db", filepath.Join(dir, "d.db"), "--customers", "-1"},
+	} {
+		if _, _, err := runCLI(t, args...); err == nil {
+			t.Errorf("%v: want an error", args)
+		}
+	}
+}
