@@ -101,3 +101,13 @@ func NormalizeQuery(q string) string {
 func MatchKey(key, normalizedQuery string) bool {
 	return normalizedQuery == "" || strings.Contains(key, normalizedQuery)
 }
+
+// PrefixMatch reports whether a normalised query starts one of the key's fields: "zs" starts the
+// initials of 张三 ("zs") and of 赵思彤 ("zst") but only falls inside those of 曹长生 ("czs"). The
+// customer list shows such matches first.
+func PrefixMatch(key, normalizedQuery string) bool {
+	if normalizedQuery == "" {
+		return true
+	}
+	return strings.HasPrefix(key, normalizedQuery) || strings.Contains(key, "\x00"+normalizedQuery)
+}

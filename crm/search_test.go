@@ -50,3 +50,26 @@ func TestSearchKeyMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestPrefixMatch(t *testing.T) {
+	zs := SearchKey(&Customer{Name: "张三", Phones: []string{"+8613812345678"}})
+	czs := SearchKey(&Customer{Name: "曹长生"})
+	cases := []struct {
+		key, q string
+		want   bool
+	}{
+		{zs, "zs", true},    // initials start with it
+		{zs, "张", true},     // the name starts with it
+		{zs, "1381", true},  // the national number starts with it
+		{zs, "三", false},    // inside the name
+		{zs, "5678", false}, // inside the number
+		{czs, "zs", false},  // inside "czs"
+		{czs, "czs", true},
+		{zs, "", true},
+	}
+	for _, c := range cases {
+		if got := PrefixMatch(c.key, NormalizeQuery(c.q)); got != c.want {
+			t.Errorf("PrefixMatch(%q, %q) = %v, want %v", c.key, c.q, got, c.want)
+		}
+	}
+}

@@ -238,7 +238,28 @@ func (x *index) search(ctx context.Context, q Query, text string) ([]crm.Summary
 			i++
 		}
 	}
-	return out, nil
+	return rankPrefixFirst(out, text), nil
+}
+
+// rankPrefixFirst moves the summaries where the query starts a field (name, initials, phone…)
+// before those where it only occurs inside one, keeping list order within each group: typing
+// "zs" shows 张三 before 赵思彤.
+func rankPrefixFirst(out []crm.Summary, text string) []crm.Summary {
+	if text == "" {
+		return out
+	}
+	ranked := make([]crm.Summary, 0, len(out))
+	for i := range out {
+		if crm.PrefixMatch(out[i].Key, text) {
+			ranked = append(ranked, out[i])
+		}
+	}
+	for i := range out {
+		if !crm.PrefixMatch(out[i].Key, text) {
+			ranked = append(ranked, out[i])
+		}
+	}
+	return ranked
 }
 
 // all calls f with every summary, in list order.

@@ -45,12 +45,16 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 		})
 		for _, q := range queries {
 			text := crm.NormalizeQuery(q.Text)
+			// Field-prefix matches first, each group in list order.
 			var want []string
-			for _, e := range all {
-				s := e.sum
-				if s.Archived == q.Archived && (q.Tier == "" || s.Tier == q.Tier) &&
-					(q.Tag == "" || slices.Contains(s.Tags, q.Tag)) && crm.MatchKey(s.Key, text) {
-					want = append(want, s.Code)
+			for _, prefix := range []bool{true, false} {
+				for _, e := range all {
+					s := e.sum
+					if s.Archived == q.Archived && (q.Tier == "" || s.Tier == q.Tier) &&
+						(q.Tag == "" || slices.Contains(s.Tags, q.Tag)) && crm.MatchKey(s.Key, text) &&
+						crm.PrefixMatch(s.Key, text) == prefix {
+						want = append(want, s.Code)
+					}
 				}
 			}
 			res, err := x.search(context.Background(), q, text)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -306,4 +307,26 @@ func idOf(t *testing.T, s *Store, code string) int64 {
 		t.Fatal(err)
 	}
 	return id
+}
+
+func TestSearchShowsFieldPrefixMatchesFirst(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	for _, n := range []string{"曹长生", "赵思彤", "张三", "邹帅"} {
+		if err := s.SaveCustomer(ctx, &crm.Customer{Name: n}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := s.Search(ctx, Query{Text: "zs"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, r := range res {
+		names = append(names, r.Name)
+	}
+	// 张三 (zs), 赵思彤 (zst) and 邹帅 (zs) start with zs, in pinyin order; 曹长生 (czs) follows.
+	if got := strings.Join(names, ","); got != "张三,赵思彤,邹帅,曹长生" {
+		t.Errorf("zs = %s", got)
+	}
 }
