@@ -25,6 +25,7 @@ type CustomerBook interface {
 	SaveCustomer(ctx context.Context, c *crm.Customer) error
 	ArchiveCustomer(ctx context.Context, id int64) error
 	RestoreCustomer(ctx context.Context, id int64) error
+	PurgeCustomer(ctx context.Context, id int64) error
 	TagNames(ctx context.Context) ([]string, error)
 }
 

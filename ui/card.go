@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -58,12 +59,15 @@ type cardEditor struct {
 	save    *widget.Button
 	archive *widget.Button
 	restore *widget.Button
+	purge   *widget.Button
 	tabs    *container.AppTabs
 	forms   []*fyne.Container // laid out again when error labels appear or go
 	root    fyne.CanvasObject
 
-	onSaved    func(*crm.Customer)
-	onArchived func(*crm.Customer)
+	onSaved     func(*crm.Customer)
+	onArchived  func(*crm.Customer)
+	onPurged    func(*crm.Customer)
+	purgeDialog *dialog.ConfirmDialog
 }
 
 var errFields = []string{"code", "name", "remark", "gender", "phones", "wechat", "email", "address",
@@ -153,6 +157,11 @@ func (e *cardEditor) buildUI() {
 	e.save.Importance = widget.HighImportance
 	e.archive = widget.NewButtonWithIcon(i18n.T("card.archive"), theme.DeleteIcon(), e.onArchive)
 	e.restore = widget.NewButtonWithIcon(i18n.T("card.restore"), theme.ContentUndoIcon(), e.onRestore)
+	e.purge = widget.NewButtonWithIcon(i18n.T("card.purge"), theme.DeleteIcon(), e.onPurge)
+	e.purge.Importance = widget.DangerImportance
+	e.archive.Hide() // until setCustomer says which apply
+	e.restore.Hide()
+	e.purge.Hide()
 
 	row := func(label string, field fyne.CanvasObject, errKey string) []fyne.CanvasObject {
 		l := widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{})
@@ -218,7 +227,7 @@ func (e *cardEditor) buildUI() {
 	)
 	head := container.NewVBox(e.header, e.sub)
 	foot := container.NewVBox(widget.NewSeparator(),
-		container.NewBorder(nil, nil, e.save, container.NewHBox(e.archive, e.restore), e.status))
+		container.NewBorder(nil, nil, e.save, container.NewHBox(e.archive, e.restore, e.purge), e.status))
 	root := container.NewBorder(container.NewPadded(head), container.NewPadded(foot), nil, nil, e.tabs)
 	e.forms = []*fyne.Container{basic, key, root}
 	e.root = root
@@ -289,8 +298,10 @@ func (e *cardEditor) setCustomer(c *crm.Customer) {
 
 	e.archive.Hidden = c.ID == 0 || c.Archived
 	e.restore.Hidden = !c.Archived
+	e.purge.Hidden = !c.Archived
 	e.archive.Refresh()
 	e.restore.Refresh()
+	e.purge.Refresh()
 	e.tabs.SelectIndex(0)
 }
 
@@ -530,6 +541,43 @@ func (e *cardEditor) onRestore() {
 			setError(e.status, i18n.T("card.restored", "Name", c.Name))
 			if e.onSaved != nil {
 				e.onSaved(c)
+			}
+		}
+	})
+}
+
+// onPurge deletes an archived customer for good, with everything recorded about them, after the
+// user confirms: unlike archiving, it cannot be undone.
+func (e *cardEditor) onPurge() {
+	c := e.customer
+	if c == nil || c.ID == 0 || !c.Archived {
+		return
+	}
+	d := dialog.NewConfirm(i18n.T("card.purge_title"), i18n.T("card.purge_question", "Name", c.Name, "Code", c.Code),
+		func(ok bool) {
+			if ok {
+				e.purgeConfirmed(c)
+			}
+		}, e.w.win)
+	d.SetConfirmText(i18n.T("card.purge"))
+	d.SetDismissText(i18n.T("common.cancel"))
+	e.purgeDialog = d
+	d.Show()
+}
+
+func (e *cardEditor) purgeConfirmed(c *crm.Customer) {
+	book := e.w.book
+	e.w.async(func() func() {
+		err := book.PurgeCustomer(context.Background(), c.ID)
+		return func() {
+			if err != nil {
+				e.status.Importance = widget.DangerImportance
+				setError(e.status, i18n.T("card.save_failed", "Error", err))
+				e.relayout()
+				return
+			}
+			if e.onPurged != nil {
+				e.onPurged(c)
 			}
 		}
 	})

@@ -81,6 +81,7 @@ func (s *customersScreen) buildUI() {
 	s.empty.Hide()
 
 	s.card = newCardEditor(s.w, s.onSaved, s.onArchived)
+	s.card.onPurged = s.onPurged
 	s.undoText = widget.NewLabel("")
 	s.undo = widget.NewButtonWithIcon(i18n.T("customers.undo"), theme.ContentUndoIcon(), s.onUndo)
 	s.undoBar = container.NewBorder(nil, nil, nil, s.undo, s.undoText)
@@ -326,4 +327,14 @@ func (s *customersScreen) onUndo() {
 			s.showCard()
 		}
 	})
+}
+
+func (s *customersScreen) onPurged(c *crm.Customer) {
+	s.selected = 0
+	s.undoBar.Hide()
+	s.undoText.SetText("")
+	s.right.Objects = []fyne.CanvasObject{emptyState(i18n.T("customers.purged", "Name", c.Name))}
+	s.right.Refresh()
+	s.reload()
+	s.loadTags()
 }

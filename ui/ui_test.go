@@ -292,3 +292,44 @@ func TestMenuShortcutsWhileTyping(t *testing.T) {
 		t.Fatalf("Ctrl+S from the menu did not save: %q", w.customers.card.status.Text)
 	}
 }
+
+func TestPurgeArchivedCustomerAfterConfirmation(t *testing.T) {
+	w, st := newTestWindow(t, i18n.English)
+	ctx := context.Background()
+	c := &crm.Customer{Name: "钱七"}
+	if err := st.SaveCustomer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ArchiveCustomer(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	cs := w.customers
+	if cs.card.purge.Visible() {
+		t.Errorf("purge shown on an empty card")
+	}
+	cs.archived.SetChecked(true)
+	w.Wait()
+	cs.list.Select(0)
+	w.Wait()
+	if !cs.card.purge.Visible() || cs.card.archive.Visible() {
+		t.Fatalf("an archived card should offer restore and purge, not archive")
+	}
+	test.Tap(cs.card.purge)
+	if cs.card.purgeDialog == nil {
+		t.Fatal("no confirmation asked")
+	}
+	cs.card.purgeDialog.Dismiss() // cancel: nothing happens
+	w.Wait()
+	if _, err := st.Customer(ctx, c.ID); err != nil {
+		t.Fatalf("cancelled purge deleted the customer: %v", err)
+	}
+	test.Tap(cs.card.purge)
+	cs.card.purgeDialog.Confirm()
+	w.Wait()
+	if _, err := st.Customer(ctx, c.ID); err == nil {
+		t.Fatal("confirmed purge kept the customer")
+	}
+	if len(cs.results) != 0 {
+		t.Errorf("purged customer still listed")
+	}
+}
