@@ -195,6 +195,7 @@ func (s *customersScreen) reload() {
 			}
 			s.list.UnselectAll()
 			s.list.Refresh()
+			s.list.ScrollToTop()
 			for i, r := range res {
 				if r.ID == s.selected {
 					s.list.Select(i)

@@ -67,7 +67,7 @@ func TestScreenshots(t *testing.T) {
 		if l == i18n.ZhHans {
 			cs.card.tabs.SelectIndex(1)
 			shot(w, "card-key"+suffix)
-			cs.search.SetText("zh")
+			cs.search.SetText("zs")
 			w.Wait()
 			shot(w, "search"+suffix)
 			cs.search.SetText("")
