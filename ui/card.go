@@ -244,8 +244,7 @@ func scaleIndex(v int) int {
 func (e *cardEditor) setCustomer(c *crm.Customer) {
 	e.customer = c
 	e.clearErrors()
-	setError(e.status, "")
-	e.status.Importance = widget.MediumImportance
+	e.setStatus(widget.MediumImportance, "")
 	if c.ID == 0 {
 		e.header.SetText(i18n.T("card.new_title"))
 		e.sub.SetText(i18n.T("card.new_sub"))
@@ -445,8 +444,7 @@ func (e *cardEditor) showErrors(errs crm.Errors) {
 			setError(l, strings.Join(ts, "\n"))
 		}
 	}
-	e.status.Importance = widget.DangerImportance
-	setError(e.status, i18n.T("card.fix_fields", "Count", len(errs)))
+	e.setStatus(widget.DangerImportance, i18n.T("card.fix_fields", "Count", len(errs)))
 	// When every error is on the key tab, show that tab.
 	onBasic := false
 	for f := range texts {
@@ -457,6 +455,13 @@ func (e *cardEditor) showErrors(errs crm.Errors) {
 	if !onBasic {
 		e.tabs.SelectIndex(1)
 	}
+	e.relayout()
+}
+
+// setStatus shows a message at the foot of the card (empty text hides it).
+func (e *cardEditor) setStatus(importance widget.Importance, text string) {
+	e.status.Importance = importance
+	setError(e.status, text)
 	e.relayout()
 }
 
@@ -484,13 +489,10 @@ func (e *cardEditor) onSave() {
 			case errors.As(err, &ferrs):
 				e.showErrors(ferrs)
 			case err != nil:
-				e.status.Importance = widget.DangerImportance
-				setError(e.status, i18n.T("card.save_failed", "Error", err))
+				e.setStatus(widget.DangerImportance, i18n.T("card.save_failed", "Error", err))
 			default:
 				e.setCustomer(c)
-				e.status.Importance = widget.SuccessImportance
-				setError(e.status, i18n.T("card.saved", "Name", c.Name))
-				e.relayout()
+				e.setStatus(widget.SuccessImportance, i18n.T("card.saved", "Name", c.Name))
 				if e.onSaved != nil {
 					e.onSaved(c)
 				}
@@ -499,49 +501,41 @@ func (e *cardEditor) onSave() {
 	})
 }
 
-func (e *cardEditor) onArchive() {
+// act runs op on the card's customer off the UI goroutine, then done on it; a failure is shown
+// at the foot of the card.
+func (e *cardEditor) act(op func(ctx context.Context, id int64) error, done func(c *crm.Customer)) {
 	c := e.customer
 	if c == nil || c.ID == 0 {
 		return
 	}
-	book := e.w.book
 	e.w.async(func() func() {
-		err := book.ArchiveCustomer(context.Background(), c.ID)
+		err := op(context.Background(), c.ID)
 		return func() {
 			if err != nil {
-				e.status.Importance = widget.DangerImportance
-				setError(e.status, i18n.T("card.save_failed", "Error", err))
+				e.setStatus(widget.DangerImportance, i18n.T("card.save_failed", "Error", err))
 				return
 			}
-			c.Archived = true
-			if e.onArchived != nil {
-				e.onArchived(c)
-			}
+			done(c)
+		}
+	})
+}
+
+func (e *cardEditor) onArchive() {
+	e.act(e.w.book.ArchiveCustomer, func(c *crm.Customer) {
+		c.Archived = true
+		if e.onArchived != nil {
+			e.onArchived(c)
 		}
 	})
 }
 
 func (e *cardEditor) onRestore() {
-	c := e.customer
-	if c == nil || c.ID == 0 {
-		return
-	}
-	book := e.w.book
-	e.w.async(func() func() {
-		err := book.RestoreCustomer(context.Background(), c.ID)
-		return func() {
-			if err != nil {
-				e.status.Importance = widget.DangerImportance
-				setError(e.status, i18n.T("card.save_failed", "Error", err))
-				return
-			}
-			c.Archived = false
-			e.setCustomer(c)
-			e.status.Importance = widget.SuccessImportance
-			setError(e.status, i18n.T("card.restored", "Name", c.Name))
-			if e.onSaved != nil {
-				e.onSaved(c)
-			}
+	e.act(e.w.book.RestoreCustomer, func(c *crm.Customer) {
+		c.Archived = false
+		e.setCustomer(c)
+		e.setStatus(widget.SuccessImportance, i18n.T("card.restored", "Name", c.Name))
+		if e.onSaved != nil {
+			e.onSaved(c)
 		}
 	})
 }
@@ -556,7 +550,7 @@ func (e *cardEditor) onPurge() {
 	d := dialog.NewConfirm(i18n.T("card.purge_title"), i18n.T("card.purge_question", "Name", c.Name, "Code", c.Code),
 		func(ok bool) {
 			if ok {
-				e.purgeConfirmed(c)
+				e.purgeConfirmed()
 			}
 		}, e.w.win)
 	d.SetConfirmText(i18n.T("card.purge"))
@@ -565,20 +559,10 @@ func (e *cardEditor) onPurge() {
 	d.Show()
 }
 
-func (e *cardEditor) purgeConfirmed(c *crm.Customer) {
-	book := e.w.book
-	e.w.async(func() func() {
-		err := book.PurgeCustomer(context.Background(), c.ID)
-		return func() {
-			if err != nil {
-				e.status.Importance = widget.DangerImportance
-				setError(e.status, i18n.T("card.save_failed", "Error", err))
-				e.relayout()
-				return
-			}
-			if e.onPurged != nil {
-				e.onPurged(c)
-			}
+func (e *cardEditor) purgeConfirmed() {
+	e.act(e.w.book.PurgeCustomer, func(c *crm.Customer) {
+		if e.onPurged != nil {
+			e.onPurged(c)
 		}
 	})
 }
