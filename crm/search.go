@@ -1,8 +1,10 @@
 package crm
 
 import (
+	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mozillazg/go-pinyin"
 )
@@ -16,36 +18,85 @@ var surnameReadings = map[rune]string{
 	'纪': "ji", '任': "ren", '沈': "shen", '薄': "bo", '柏': "bai", '长': "chang",
 }
 
-var pinyinArgs = pinyin.NewArgs() // Normal style: no tones
+var heteronymArgs = func() pinyin.Args {
+	a := pinyin.NewArgs()
+	a.Heteronym = true
+	return a
+}()
+
+// syllables returns, for each character of s that has a spelling, its pinyin (a leading Chinese
+// surname in its surname reading) or, for letters and digits, the lower-cased character itself;
+// alts holds the other readings of each character (none for the surname).
+func syllables(s string) (syl []string, alts [][]string) {
+	for i, r := range []rune(s) {
+		var py string
+		if i == 0 {
+			py = surnameReadings[r]
+		}
+		var more []string
+		if py == "" && unicode.Is(unicode.Han, r) {
+			if ps := pinyin.SinglePinyin(r, heteronymArgs); len(ps) > 0 {
+				py, more = ps[0], ps[1:]
+			}
+		}
+		switch {
+		case py != "":
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			py = string(unicode.ToLower(r))
+		default:
+			continue
+		}
+		syl = append(syl, py)
+		alts = append(alts, more)
+	}
+	return syl, alts
+}
+
+// spell joins syllables into the full pinyin and the initials.
+func spell(syl []string) (full, initials string) {
+	var f, in strings.Builder
+	for _, p := range syl {
+		f.WriteString(p)
+		r, _ := utf8.DecodeRuneInString(p)
+		in.WriteRune(r)
+	}
+	return f.String(), in.String()
+}
 
 // Pinyin returns the full pinyin of s (no tones, no spaces) and its initials. A leading Chinese
 // surname uses its surname reading. Characters without pinyin (Latin letters, digits) are kept
 // as they are, lower-cased, in both.
 func Pinyin(s string) (full, initials string) {
-	var f, in strings.Builder
-	first := true
-	for _, r := range s {
-		var py string
-		if first {
-			py = surnameReadings[r]
-		}
-		if py == "" && unicode.Is(unicode.Han, r) {
-			if ps := pinyin.SinglePinyin(r, pinyinArgs); len(ps) > 0 {
-				py = ps[0]
+	syl, _ := syllables(s)
+	return spell(syl)
+}
+
+// maxPinyinVariants bounds the readings of one name that the search key holds.
+const maxPinyinVariants = 4
+
+// PinyinVariants returns the full pinyin and initials of s in its usual reading and, for
+// characters with several readings (长 zhang/chang, 乐 le/yue…), with one of them read otherwise,
+// so that a name is found whichever way the user reads it; at most maxPinyinVariants pairs, the
+// usual reading first.
+func PinyinVariants(s string) (fulls, initials []string) {
+	syl, alts := syllables(s)
+	full, in := spell(syl)
+	fulls, initials = []string{full}, []string{in}
+	for i, more := range alts {
+		for _, alt := range more {
+			if len(fulls) >= maxPinyinVariants {
+				return fulls, initials
+			}
+			v := slices.Clone(syl)
+			v[i] = alt
+			f, in := spell(v)
+			if !slices.Contains(fulls, f) {
+				fulls = append(fulls, f)
+				initials = append(initials, in)
 			}
 		}
-		first = false
-		switch {
-		case py != "":
-			f.WriteString(py)
-			in.WriteByte(py[0])
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			lr := unicode.ToLower(r)
-			f.WriteRune(lr)
-			in.WriteRune(lr)
-		}
 	}
-	return f.String(), in.String()
+	return fulls, initials
 }
 
 // SearchKey builds the text the customer list searches: name, remark name, code, phone digits
@@ -77,9 +128,11 @@ func SearchKey(c *Customer) string {
 		if s == "" {
 			continue
 		}
-		full, initials := Pinyin(s)
-		add(full)
-		add(initials)
+		fulls, initials := PinyinVariants(s)
+		for i := range fulls {
+			add(fulls[i])
+			add(initials[i])
+		}
 	}
 	return b.String()
 }

@@ -73,3 +73,20 @@ func TestPrefixMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestPinyinVariantsFindOtherReadings(t *testing.T) {
+	key := SearchKey(&Customer{Name: "曹长生"})
+	for _, q := range []string{"czs", "ccs", "caochangsheng", "caozhangsheng"} {
+		if !MatchKey(key, q) {
+			t.Errorf("曹长生 not found by %q (key %q)", q, key)
+		}
+	}
+	// A surname keeps its surname reading only: 曾 is zeng, never ceng.
+	if MatchKey(SearchKey(&Customer{Name: "曾国藩"}), "cengguofan") {
+		t.Errorf("曾 as a surname read ceng")
+	}
+	fulls, _ := PinyinVariants("乐乐乐乐乐乐")
+	if len(fulls) > maxPinyinVariants {
+		t.Errorf("%d variants, want at most %d", len(fulls), maxPinyinVariants)
+	}
+}
