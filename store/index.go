@@ -249,17 +249,15 @@ func rankPrefixFirst(out []crm.Summary, text string) []crm.Summary {
 		return out
 	}
 	ranked := make([]crm.Summary, 0, len(out))
+	var inner []crm.Summary
 	for i := range out {
 		if crm.PrefixMatch(out[i].Key, text) {
 			ranked = append(ranked, out[i])
+		} else {
+			inner = append(inner, out[i])
 		}
 	}
-	for i := range out {
-		if !crm.PrefixMatch(out[i].Key, text) {
-			ranked = append(ranked, out[i])
-		}
-	}
-	return ranked
+	return append(ranked, inner...)
 }
 
 // all calls f with every summary, in list order.
