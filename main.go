@@ -18,6 +18,7 @@ import (
 	"carebook/crm"
 	"carebook/crm/demo"
 	"carebook/store"
+	"carebook/store/xlsx"
 	"carebook/ui"
 )
 
@@ -45,6 +46,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runGUI(args, stderr)
 	case "demo":
 		return runDemo(args, stdout, stderr)
+	case "export":
+		return runExport(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "carebook "+version)
 		return nil
@@ -105,6 +108,9 @@ func runGUI(args []string, stderr io.Writer) error {
 		Version:  version,
 		OpenBook: open,
 		Close:    func(b ui.Book) { _ = b.(*store.Store).Close() },
+		Export: func(ctx context.Context, b ui.Book, path string, from, to crm.Date, progress func(int, int)) error {
+			return xlsx.Export(ctx, b.(*store.Store), path, xlsx.Options{Lang: exportLang(), From: from, To: to, Progress: progress})
+		},
 	})
 	w.Window().ShowAndRun()
 	return nil
@@ -143,11 +149,91 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	}
 	defer s.Close()
 	fmt.Fprintln(stdout, i18n.T("cli.demo_generating", "Count", *n, "Seed", *seed, "Today", today.String()))
-	cards := demo.Customers(demo.Options{Customers: *n, Seed: *seed, Today: today})
+	opts := demo.Options{Customers: *n, Seed: *seed, Today: today}
+	cards := demo.Customers(opts)
 	if err := s.InsertCustomers(ctx, cards); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	fmt.Fprintln(stdout, i18n.T("cli.demo_done", "Count", len(cards), "Path", *db,
-		"Seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds())))
+	ids := make([]int64, len(cards))
+	for i := range cards {
+		ids[i] = cards[i].ID
+	}
+	var purchases, records int
+	err = demo.History(opts, cards, ids, func(ps []crm.Purchase, rs []crm.Record) error {
+		if err := s.InsertPurchases(ctx, ps); err != nil {
+			return err
+		}
+		if err := s.InsertRecords(ctx, rs); err != nil {
+			return err
+		}
+		purchases += len(ps)
+		records += len(rs)
+		fmt.Fprintln(stdout, i18n.T("cli.demo_progress", "Purchases", purchases, "Records", records))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintln(stdout, i18n.T("cli.demo_done", "Count", len(cards), "Purchases", purchases, "Records", records,
+		"Path", *db, "Seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds())))
+	return nil
+}
+
+// exportLang is the language of the workbook's headers: the UI's.
+func exportLang() xlsx.Lang {
+	if i18n.Current() == i18n.English {
+		return "en"
+	}
+	return "zh"
+}
+
+// openBook opens the book of --db, or the default one.
+func openBook(ctx context.Context, db string) (*store.Store, error) {
+	if db == "" {
+		p, err := defaultBookPath()
+		if err != nil {
+			return nil, err
+		}
+		db = p
+	}
+	return store.Open(ctx, db)
+}
+
+func runExport(args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("export", stderr)
+	out := fs.String("o", "", i18n.T("cli.flag_out"))
+	fromText := fs.String("from", "", i18n.T("cli.flag_from"))
+	toText := fs.String("to", "", i18n.T("cli.flag_to"))
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return errors.New(i18n.T("cli.export_needs_out"))
+	}
+	var bounds [2]crm.Date
+	for i, t := range []string{*fromText, *toText} {
+		if t == "" {
+			continue
+		}
+		d, err := crm.ParseDate(t)
+		if err != nil {
+			return errors.New(i18n.T("cli.bad_date", "Value", t))
+		}
+		bounds[i] = d
+	}
+	if !bounds[0].IsZero() && !bounds[1].IsZero() && bounds[1] < bounds[0] {
+		return errors.New(i18n.T("cli.bad_range"))
+	}
+	ctx := context.Background()
+	s, err := openBook(ctx, *db)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer s.Close()
+	start := time.Now()
+	if err := xlsx.Export(ctx, s, *out, xlsx.Options{Lang: exportLang(), From: bounds[0], To: bounds[1]}); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	fmt.Fprintln(stdout, i18n.T("cli.export_done", "Path", *out, "Seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds())))
 	return nil
 }

@@ -94,6 +94,9 @@ func benchBook(b *testing.B) *Store {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if bigBook.s != nil {
+		bigBook.s.Close()
+	}
 	if bench.s != nil {
 		bench.s.Close()
 	}

@@ -198,6 +198,7 @@ func (s *Store) RestoreCustomer(ctx context.Context, id int64) error {
 func (s *Store) setArchived(ctx context.Context, id int64, archived bool) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	defer s.recordsChanged() // the record sheet leaves archived customers out
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -236,6 +237,7 @@ func (s *Store) setArchived(ctx context.Context, id int64, archived bool) error 
 func (s *Store) PurgeCustomer(ctx context.Context, id int64) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	defer s.recordsChanged() // the customer's records go with it
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("purge customer: %w", err)

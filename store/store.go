@@ -70,6 +70,9 @@ type Store struct {
 	// maxCode is the highest C-number given, once codeKnown (see lastCode). Guarded by writeMu.
 	maxCode   int64
 	codeKnown bool
+
+	// rc caches the record sheet's counts (see recordstats.go).
+	rc recordCache
 }
 
 // Open opens the book at path, creating the file (and its directory) when it does not exist

@@ -19,6 +19,16 @@ import (
 // fixedNow is the clock of the test stores: 2026-03-15 10:30 local time.
 var fixedNow = time.Date(2026, 3, 15, 10, 30, 0, 0, time.Local)
 
+// schemaVersion is the newest schema: the number of embedded migrations.
+func schemaVersion(t testing.TB) int {
+	t.Helper()
+	migs, err := embeddedMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(migs)
+}
+
 // openTest opens a new book in a temporary directory, closed at the end of the test.
 func openTest(t testing.TB) *Store {
 	t.Helper()
@@ -96,7 +106,7 @@ func sameFiles(t *testing.T, before, after map[string][]byte) {
 var allTables = []string{
 	"customers", "customer_phones", "customer_tags", "important_dates", "purchases", "records",
 	"events", "invitations", "services", "complaints", "complaint_steps", "templates", "settings",
-	"calendar_days", "snoozes",
+	"calendar_days", "snoozes", "record_counts",
 }
 
 func TestOpenCreatesBook(t *testing.T) {
@@ -189,7 +199,7 @@ func TestReopenIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if s.Version() != 1 {
+		if s.Version() != schemaVersion(t) {
 			t.Errorf("Version() = %d", s.Version())
 		}
 		got, err := s.Customer(ctx, c.ID)
@@ -213,7 +223,7 @@ func TestOpenEmptyFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if s.Version() != 1 {
+	if s.Version() != schemaVersion(t) {
 		t.Errorf("Version() = %d", s.Version())
 	}
 }
@@ -226,7 +236,7 @@ func TestOpenEmptySQLiteDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if s.Version() != 1 {
+	if s.Version() != schemaVersion(t) {
 		t.Errorf("Version() = %d", s.Version())
 	}
 }
@@ -267,10 +277,11 @@ func TestOpenRefusesNewerVersion(t *testing.T) {
 
 	_, err = Open(ctx, path)
 	var nv *NewerVersionError
-	if !errors.As(err, &nv) || nv.Book != 7 || nv.Known != 1 {
-		t.Fatalf("Open = %v, want *NewerVersionError{7, 1}", err)
+	known := schemaVersion(t)
+	if !errors.As(err, &nv) || nv.Book != 7 || nv.Known != known {
+		t.Fatalf("Open = %v, want *NewerVersionError{7, %d}", err, known)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "schema 7") || !strings.Contains(msg, "schema 1") {
+	if msg := err.Error(); !strings.Contains(msg, "schema 7") || !strings.Contains(msg, fmt.Sprintf("schema %d", known)) {
 		t.Errorf("message %q does not name both versions", msg)
 	}
 	sameFiles(t, before, snapshot(t, dir))
@@ -366,11 +377,12 @@ func TestMigrationUpgradeBacksUpFirst(t *testing.T) {
 	s.Close()
 
 	migs := testMigrations(t, "CREATE TABLE extra (x INTEGER);\nALTER TABLE customers ADD COLUMN extra TEXT NOT NULL DEFAULT '';")
+	n := schemaVersion(t)
 	s, err = open(ctx, path, migs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Version() != 2 || pragmaInt(t, s.db, "user_version") != 2 {
+	if s.Version() != n+1 || pragmaInt(t, s.db, "user_version") != n+1 {
 		t.Errorf("Version() = %d", s.Version())
 	}
 	if got, err := s.Customer(ctx, c.ID); err != nil || got.Name != c.Name {
@@ -378,13 +390,13 @@ func TestMigrationUpgradeBacksUpFirst(t *testing.T) {
 	}
 	s.Close()
 
-	// The backup is the book as it was, at schema 1.
-	b, err := Open(ctx, path+".schema1.bak")
+	// The backup is the book as it was, at schema n.
+	b, err := Open(ctx, fmt.Sprintf("%s.schema%d.bak", path, n))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	if b.Version() != 1 {
+	if b.Version() != n {
 		t.Errorf("backup at schema %d", b.Version())
 	}
 	if got, err := b.Customer(ctx, c.ID); err != nil || got.Name != c.Name {
@@ -393,8 +405,8 @@ func TestMigrationUpgradeBacksUpFirst(t *testing.T) {
 
 	// Reopened by the old version: refused, as newer.
 	var nv *NewerVersionError
-	if _, err := Open(ctx, path); !errors.As(err, &nv) || nv.Book != 2 || nv.Known != 1 {
-		t.Errorf("old Carebook on a schema 2 book: %v", err)
+	if _, err := Open(ctx, path); !errors.As(err, &nv) || nv.Book != n+1 || nv.Known != n {
+		t.Errorf("old Carebook on a schema %d book: %v", n+1, err)
 	}
 }
 
@@ -408,7 +420,7 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 	s.Close()
 
 	migs := testMigrations(t, "CREATE TABLE extra (x INTEGER);\nTHIS IS NOT SQL;")
-	if _, err := open(ctx, path, migs); err == nil || !strings.Contains(err.Error(), "schema 2") {
+	if _, err := open(ctx, path, migs); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("schema %d", len(migs))) {
 		t.Fatalf("open with a broken migration = %v", err)
 	}
 	s, err = Open(ctx, path)
@@ -420,7 +432,7 @@ func TestFailedMigrationChangesNothing(t *testing.T) {
 	if err := s.db.QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name = 'extra'`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("half-applied migration: extra table count %d, %v", n, err)
 	}
-	if s.Version() != 1 {
+	if s.Version() != schemaVersion(t) {
 		t.Errorf("Version() = %d", s.Version())
 	}
 }

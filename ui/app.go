@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,11 +30,29 @@ type CustomerBook interface {
 	TagNames(ctx context.Context) ([]string, error)
 }
 
+// RecordBook is what the maintenance record sheet, the timeline and the purchase editor need.
+type RecordBook interface {
+	SaveRecord(ctx context.Context, r *crm.Record) error
+	DeleteRecord(ctx context.Context, id int64) error
+	CustomerRecords(ctx context.Context, customerID int64) ([]crm.Record, error)
+	SavePurchase(ctx context.Context, p *crm.Purchase) error
+	DeletePurchase(ctx context.Context, id int64) error
+	Purchases(ctx context.Context, customerID int64) ([]crm.Purchase, error)
+	Activity(ctx context.Context, customerID int64) (crm.Activity, error)
+	CountRecords(ctx context.Context, q crm.RecordQuery) (int, error)
+	RecordRows(ctx context.Context, q crm.RecordQuery, offset, limit int) ([]crm.RecordRow, error)
+}
+
 // Book is everything the window needs from an open book.
 type Book interface {
 	CustomerBook
+	RecordBook
 	Path() string
 }
+
+// ExportFunc writes the book to an Excel workbook at path (records and purchases dated in
+// [from, to], zero = open), reporting progress; cancelling ctx leaves no file.
+type ExportFunc func(ctx context.Context, b Book, path string, from, to crm.Date, progress func(done, total int)) error
 
 // Preference keys, kept in Fyne's per-app preferences (not in the book: they say which book).
 const (
@@ -49,6 +68,8 @@ type Options struct {
 	// the book it replaces through Close when the new one opened.
 	OpenBook func(path string) (Book, error)
 	Close    func(Book)
+	// Export writes the Excel workbook (Ctrl+E).
+	Export ExportFunc
 	// Now is the clock; tests fix it. Nil means time.Now.
 	Now func() time.Time
 	// manual holds background work until Wait (tests).
@@ -76,6 +97,10 @@ type Window struct {
 	// pending holds background work when opts.manual is set (tests): Wait runs it.
 	pending   []func() func()
 	menuItems []*fyne.MenuItem
+	exporting *exportRun
+	records   *recordsScreen
+	// editor is the open record or purchase dialog: Ctrl+S saves it.
+	editor    interface{ onSave() }
 	customers *customersScreen
 	settings  *settingsScreen
 }
@@ -152,8 +177,9 @@ func (w *Window) today() crm.Date { return crm.DateOf(w.opts.Now()) }
 func (w *Window) buildUI() {
 	w.win.SetTitle(i18n.T("app.title") + " — " + w.book.Path())
 	w.customers = newCustomersScreen(w)
+	w.records = newRecordsScreen(w)
 	w.settings = newSettingsScreen(w)
-	w.screens = []screen{w.customers, w.settings}
+	w.screens = []screen{w.customers, w.records, w.settings}
 
 	w.body = container.NewStack()
 	w.nav = widget.NewList(
@@ -208,11 +234,16 @@ func (w *Window) actions() []action {
 	return []action{
 		{i18n.T("menu.new_customer"), fyne.KeyN, func() { w.show(w.customers); w.customers.onNew() }},
 		{i18n.T("menu.search"), fyne.KeyF, func() { w.show(w.customers); w.win.Canvas().Focus(w.customers.search) }},
+		{i18n.T("menu.log_contact"), fyne.KeyL, w.onLogContact},
 		{i18n.T("menu.save"), fyne.KeyS, func() {
-			if w.screens[w.current] == w.customers {
+			switch {
+			case w.editor != nil:
+				w.editor.onSave()
+			case w.screens[w.current] == w.customers:
 				w.customers.card.onSave()
 			}
 		}},
+		{i18n.T("menu.export"), fyne.KeyE, w.onExport},
 	}
 }
 
@@ -300,4 +331,44 @@ func ShowStartupError(a fyne.App, path string, err error) {
 	w.SetContent(container.NewBorder(nil, container.NewHBox(layout.NewSpacer(), quit), nil, nil, msg))
 	w.Resize(fyne.NewSize(560, 240))
 	w.ShowAndRun()
+}
+
+// showFieldErrors puts each error under its field's label (errs by field name) and a summary in
+// status.
+func showFieldErrors(errs map[string]*widget.Label, status *widget.Label, es crm.Errors) {
+	for f, l := range errs {
+		var texts []string
+		for i := range es {
+			if es[i].Field == f {
+				texts = append(texts, fieldErrorText(&es[i]))
+			}
+		}
+		setError(l, strings.Join(texts, "\n"))
+	}
+	setError(status, "")
+	if len(es) > 0 {
+		setError(status, i18n.T("card.fix_fields", "Count", len(es)))
+	}
+}
+
+// onLogContact (Ctrl+L) logs a contact with the customer whose card is open, or asks whom.
+func (w *Window) onLogContact() {
+	if w.editor != nil {
+		return
+	}
+	var who *crm.Summary
+	if w.screens[w.current] == w.customers {
+		if c := w.customers.card.customer; c != nil && c.ID != 0 {
+			who = &crm.Summary{ID: c.ID, Code: c.Code, Name: c.Name}
+		}
+	}
+	w.logContact(who, nil, w.afterRecordChange)
+}
+
+// afterRecordChange refreshes what shows records: the open card's timeline and the sheet.
+func (w *Window) afterRecordChange() {
+	w.customers.card.loadTimeline()
+	if w.records != nil {
+		w.records.reload()
+	}
 }

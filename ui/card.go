@@ -61,6 +61,7 @@ type cardEditor struct {
 	restore *widget.Button
 	purge   *widget.Button
 	tabs    *container.AppTabs
+	history *timeline
 	forms   []*fyne.Container // laid out again when error labels appear or go
 	root    fyne.CanvasObject
 
@@ -221,9 +222,11 @@ func (e *cardEditor) buildUI() {
 			row(i18n.T("field.notes"), e.notes, "notes"),
 		),
 	)
+	e.history = newTimeline(e.w, e)
 	e.tabs = container.NewAppTabs(
 		container.NewTabItem(i18n.T("card.tab_basic"), container.NewVScroll(container.NewPadded(basic))),
 		container.NewTabItem(i18n.T("card.tab_key"), container.NewVScroll(container.NewPadded(key))),
+		container.NewTabItem(i18n.T("card.tab_dynamic"), container.NewPadded(e.history.root)),
 	)
 	head := container.NewVBox(e.header, e.sub)
 	foot := container.NewVBox(widget.NewSeparator(),
@@ -301,7 +304,30 @@ func (e *cardEditor) setCustomer(c *crm.Customer) {
 	e.archive.Refresh()
 	e.restore.Refresh()
 	e.purge.Refresh()
-	e.tabs.SelectIndex(0)
+	if c.ID == 0 {
+		e.tabs.SelectIndex(0) // a new card starts with the basics; others keep the tab in view
+	}
+	e.history.load()
+}
+
+// loadTimeline reloads the history of the customer on the card (after a record or purchase
+// changed).
+func (e *cardEditor) loadTimeline() { e.history.load() }
+
+// showActivity adds the derived last contact and last purchase to the card's header.
+func (e *cardEditor) showActivity(a crm.Activity) {
+	c := e.customer
+	if c == nil || c.ID == 0 {
+		return
+	}
+	sub := i18n.T("card.sub", "Code", c.Code, "Created", c.Created.String())
+	if !a.LastContact.IsZero() {
+		sub += " · " + i18n.T("card.last_contact", "Date", crm.DateOf(a.LastContact).String())
+	}
+	if !a.LastPurchase.IsZero() {
+		sub += " · " + i18n.T("card.last_purchase", "Date", a.LastPurchase.String())
+	}
+	e.sub.SetText(sub)
 }
 
 func (e *cardEditor) addDateEditor(k crm.KeyDate) {

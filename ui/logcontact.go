@@ -1,0 +1,305 @@
+package ui
+
+import (
+	"context"
+	"errors"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"carebook/assets/i18n"
+	"carebook/crm"
+)
+
+// recordEditor is the "log a contact" dialog (Ctrl+L): one maintenance record, new or edited.
+// It is built for speed: the customer is already chosen when opened from a card, the time is
+// now, the kind and channel have sensible defaults, and the cursor waits in the content.
+type recordEditor struct {
+	w      *Window
+	record crm.Record // ID 0 for a new one
+
+	customer *widget.Label
+	pick     *widget.Entry // search for the customer when none was given
+	matches  *widget.List
+	found    []crm.Summary
+	seq      int
+
+	at       *widget.Entry
+	kind     *widget.Select
+	channel  *widget.Select
+	content  *widget.Entry
+	feedback *widget.Entry
+	nextStep *widget.Entry
+	nextDate *widget.Entry
+	quick    []*widget.Button // next date in 1, 3, 7 days
+
+	errs   map[string]*widget.Label
+	status *widget.Label
+	save   *widget.Button
+	cancel *widget.Button
+	del    *widget.Button
+	form   *fyne.Container
+	dlg    *dialog.CustomDialog
+	onDone func() // after a save or delete
+}
+
+// logContact opens the record editor. c is the customer (nil: the user picks one); r is the
+// record to edit (nil: a new one, now).
+func (w *Window) logContact(c *crm.Summary, r *crm.Record, onDone func()) *recordEditor {
+	e := &recordEditor{w: w, onDone: onDone, errs: map[string]*widget.Label{}}
+	if r != nil {
+		e.record = *r
+	} else {
+		e.record = crm.Record{At: wallClock(w.opts.Now()), Kind: crm.KindRoutine, Channel: crm.ChannelWeChat}
+	}
+	if c != nil {
+		e.record.CustomerID = c.ID
+	}
+	e.buildUI(c)
+	w.editor = e
+	e.dlg.Show()
+	if c == nil {
+		w.win.Canvas().Focus(e.pick)
+	} else {
+		w.win.Canvas().Focus(e.content)
+	}
+	return e
+}
+
+func (e *recordEditor) buildUI(c *crm.Summary) {
+	for _, f := range []string{"customer", "at", "kind", "channel", "content", "feedback", "next_step", "next_date"} {
+		e.errs[f] = errorLabel()
+	}
+	e.customer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	if c != nil {
+		e.customer.SetText(c.Name + "  " + c.Code)
+	}
+	e.pick = widget.NewEntry()
+	e.pick.SetPlaceHolder(i18n.T("log.pick_hint"))
+	e.pick.OnChanged = e.onPickChanged
+	e.matches = widget.NewList(func() int { return len(e.found) },
+		func() fyne.CanvasObject { return widget.NewLabel("customer") },
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			if i < len(e.found) {
+				f := e.found[i]
+				o.(*widget.Label).SetText(f.Name + "  " + f.Code + "  " + crm.FormatPhone(f.Phone))
+			}
+		})
+	e.matches.OnSelected = e.onPicked
+
+	e.at = widget.NewEntry()
+	e.at.SetText(e.record.At.Format(dateTimeLayout))
+	e.kind = widget.NewSelect(kindLabels(), nil)
+	e.kind.SetSelected(kindLabel(e.record.Kind))
+	e.channel = widget.NewSelect(channelLabels(), nil)
+	e.channel.SetSelected(channelLabel(e.record.Channel))
+	e.content = widget.NewMultiLineEntry()
+	e.content.Wrapping = fyne.TextWrapWord
+	e.content.SetMinRowsVisible(3)
+	e.content.SetPlaceHolder(i18n.T("log.content_hint"))
+	e.content.SetText(e.record.Content)
+	e.feedback = widget.NewMultiLineEntry()
+	e.feedback.Wrapping = fyne.TextWrapWord
+	e.feedback.SetMinRowsVisible(2)
+	e.feedback.SetPlaceHolder(i18n.T("log.feedback_hint"))
+	e.feedback.SetText(e.record.Feedback)
+	e.nextStep = widget.NewEntry()
+	e.nextStep.SetPlaceHolder(i18n.T("log.next_step_hint"))
+	e.nextStep.SetText(e.record.NextStep)
+	e.nextDate = widget.NewEntry()
+	e.nextDate.SetPlaceHolder("YYYY-MM-DD")
+	e.nextDate.SetText(e.record.NextDate.String())
+	for _, n := range []int{1, 3, 7} {
+		e.quick = append(e.quick, widget.NewButton(i18n.T("log.in_days", "Days", n), func() {
+			at, ok := parseDateTime(e.at.Text)
+			if !ok {
+				at = e.w.opts.Now()
+			}
+			e.nextDate.SetText(crm.DateOf(at).AddDays(n).String())
+		}))
+	}
+
+	e.status = errorLabel()
+	e.save = widget.NewButtonWithIcon(i18n.T("card.save"), theme.ConfirmIcon(), e.onSave)
+	e.save.Importance = widget.HighImportance
+	e.cancel = widget.NewButton(i18n.T("common.cancel"), func() { e.close() })
+	e.del = widget.NewButtonWithIcon(i18n.T("common.delete"), theme.DeleteIcon(), e.onDelete)
+	e.del.Importance = widget.DangerImportance
+	if e.record.ID == 0 {
+		e.del.Hide()
+	}
+
+	row := func(label string, field fyne.CanvasObject, errKey string) []fyne.CanvasObject {
+		return []fyne.CanvasObject{widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{}),
+			container.NewVBox(field, e.errs[errKey])}
+	}
+	var who fyne.CanvasObject = e.customer
+	if c == nil {
+		who = container.NewVBox(e.pick, container.NewGridWrap(fyne.NewSize(560, 150), e.matches), e.customer)
+	}
+	quick := container.NewHBox(append([]fyne.CanvasObject{e.nextDate}, toObjects(e.quick)...)...)
+	var objs []fyne.CanvasObject
+	for _, r := range [][]fyne.CanvasObject{
+		row(i18n.T("log.customer"), who, "customer"),
+		row(i18n.T("log.at"), e.at, "at"),
+		row(i18n.T("log.kind"), container.NewGridWithColumns(2, e.kind, e.channel), "kind"),
+		row(i18n.T("log.content"), e.content, "content"),
+		row(i18n.T("log.feedback"), e.feedback, "feedback"),
+		row(i18n.T("log.next_step"), e.nextStep, "next_step"),
+		row(i18n.T("log.next_date"), quick, "next_date"),
+	} {
+		objs = append(objs, r...)
+	}
+	e.form = container.New(layout.NewFormLayout(), objs...)
+	buttons := container.NewHBox(e.del, layout.NewSpacer(), e.cancel, e.save)
+	body := container.NewBorder(nil, container.NewVBox(e.status, buttons), nil, nil, container.NewVScroll(e.form))
+	title := i18n.T("log.title")
+	if e.record.ID != 0 {
+		title = i18n.T("log.edit_title")
+	}
+	e.dlg = dialog.NewCustomWithoutButtons(title, body, e.w.win)
+	e.dlg.Resize(fyne.NewSize(720, 620))
+}
+
+func toObjects(bs []*widget.Button) []fyne.CanvasObject {
+	out := make([]fyne.CanvasObject, len(bs))
+	for i, b := range bs {
+		out[i] = b
+	}
+	return out
+}
+
+// onPickChanged searches customers as the user types.
+func (e *recordEditor) onPickChanged(text string) {
+	e.seq++
+	seq := e.seq
+	book := e.w.book
+	e.w.async(func() func() {
+		res, err := book.Search(context.Background(), crm.CustomerQuery{Text: text})
+		return func() {
+			if seq != e.seq || err != nil {
+				return
+			}
+			if len(res) > 20 {
+				res = res[:20]
+			}
+			e.found = res
+			e.matches.UnselectAll()
+			e.matches.Refresh()
+		}
+	})
+}
+
+func (e *recordEditor) onPicked(i widget.ListItemID) {
+	if i >= len(e.found) {
+		return
+	}
+	f := e.found[i]
+	e.record.CustomerID = f.ID
+	e.customer.SetText(f.Name + "  " + f.Code)
+	setError(e.errs["customer"], "")
+	e.w.win.Canvas().Focus(e.content)
+}
+
+// collect reads the fields; errors of fields that do not parse come back with it.
+func (e *recordEditor) collect() (crm.Record, crm.Errors) {
+	r := e.record
+	var es crm.Errors
+	if at, ok := parseDateTime(e.at.Text); ok {
+		r.At = at
+	} else {
+		es = append(es, crm.FieldError{Field: "at", Key: "err.datetime", Args: map[string]any{"Value": e.at.Text}})
+	}
+	if i := e.kind.SelectedIndex(); i >= 0 {
+		r.Kind = crm.RecordKinds[i]
+	}
+	if i := e.channel.SelectedIndex(); i >= 0 {
+		r.Channel = crm.Channels[i]
+	}
+	r.Content = e.content.Text
+	r.Feedback = e.feedback.Text
+	r.NextStep = e.nextStep.Text
+	if d, ok := parseOptionalDate(e.nextDate.Text); ok {
+		r.NextDate = d
+	} else {
+		es = append(es, crm.FieldError{Field: "next_date", Key: "err.date", Args: map[string]any{"Value": e.nextDate.Text}})
+	}
+	return r, es
+}
+
+func (e *recordEditor) showErrors(es crm.Errors) {
+	showFieldErrors(e.errs, e.status, es)
+	e.form.Refresh()
+}
+
+// onSave validates next to the fields and saves off the UI goroutine (Ctrl+S too).
+func (e *recordEditor) onSave() {
+	r, es := e.collect()
+	crm.NormalizeRecord(&r)
+	es = append(es, crm.ValidateRecord(&r)...)
+	e.showErrors(es)
+	if len(es) > 0 {
+		return
+	}
+	e.save.Disable()
+	book := e.w.book
+	e.w.async(func() func() {
+		err := book.SaveRecord(context.Background(), &r)
+		return func() {
+			e.save.Enable()
+			var ferrs crm.Errors
+			switch {
+			case errors.As(err, &ferrs):
+				e.showErrors(ferrs)
+			case err != nil:
+				setError(e.status, i18n.T("card.save_failed", "Error", err))
+			default:
+				e.record = r
+				e.close()
+				if e.onDone != nil {
+					e.onDone()
+				}
+			}
+		}
+	})
+}
+
+func (e *recordEditor) onDelete() {
+	if e.record.ID == 0 {
+		return
+	}
+	dialog.ShowConfirm(i18n.T("log.delete_title"), i18n.T("log.delete_question"), func(ok bool) {
+		if ok {
+			e.deleteConfirmed()
+		}
+	}, e.w.win)
+}
+
+func (e *recordEditor) deleteConfirmed() {
+	id := e.record.ID
+	book := e.w.book
+	e.w.async(func() func() {
+		err := book.DeleteRecord(context.Background(), id)
+		return func() {
+			if err != nil {
+				setError(e.status, i18n.T("card.save_failed", "Error", err))
+				return
+			}
+			e.close()
+			if e.onDone != nil {
+				e.onDone()
+			}
+		}
+	})
+}
+
+func (e *recordEditor) close() {
+	if e.w.editor == e {
+		e.w.editor = nil
+	}
+	e.dlg.Hide()
+}
