@@ -141,7 +141,7 @@ func (e *recordEditor) buildUI(c *crm.Summary) {
 	if c == nil {
 		who = container.NewVBox(e.pick, container.NewGridWrap(fyne.NewSize(560, 150), e.matches), e.customer)
 	}
-	quick := container.NewHBox(append([]fyne.CanvasObject{e.nextDate}, toObjects(e.quick)...)...)
+	quick := container.NewBorder(nil, nil, nil, container.NewHBox(toObjects(e.quick)...), e.nextDate)
 	var objs []fyne.CanvasObject
 	for _, r := range [][]fyne.CanvasObject{
 		row(i18n.T("log.customer"), who, "customer"),

@@ -35,12 +35,11 @@ type recordsScreen struct {
 	empty     *widget.Label
 	root      fyne.CanvasObject
 
-	query    crm.RecordQuery
-	custName string
-	total    int
-	pages    map[int][]crm.RecordRow
-	loading  map[int]bool
-	gen      int // increases with every query; older answers are dropped
+	query   crm.RecordQuery
+	total   int
+	pages   map[int][]crm.RecordRow
+	loading map[int]bool
+	gen     int // increases with every query; older answers are dropped
 }
 
 // recordColumns are the sheet's columns: translation key and width.
@@ -110,8 +109,7 @@ func (s *recordsScreen) buildUI() {
 	s.empty.Wrapping = fyne.TextWrapWord
 	s.empty.Hide()
 
-	dates := container.NewGridWithColumns(2, s.from, s.to)
-	filters := container.NewGridWithColumns(3, dates, s.kind, s.channel)
+	filters := container.NewGridWithColumns(4, s.from, s.to, s.kind, s.channel)
 	who := container.NewHBox(s.customer, s.clear)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.export, filters),

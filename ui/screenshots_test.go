@@ -43,8 +43,22 @@ func TestScreenshots(t *testing.T) {
 		w, st := newTestWindow(t, l)
 		w.app.Settings().SetTheme(fixedTheme(theme.VariantLight))
 		ctx := context.Background()
-		cards := demo.Customers(demo.Options{Customers: 400, Seed: 7, Today: crm.DateOf(testNow)})
+		opts := demo.Options{Customers: 400, Seed: 7, Today: crm.DateOf(testNow)}
+		cards := demo.Customers(opts)
 		if err := st.InsertCustomers(ctx, cards); err != nil {
+			t.Fatal(err)
+		}
+		ids := make([]int64, len(cards))
+		for i := range cards {
+			ids[i] = cards[i].ID
+		}
+		err := demo.History(opts, cards, ids, func(ps []crm.Purchase, rs []crm.Record) error {
+			if err := st.InsertPurchases(ctx, ps); err != nil {
+				return err
+			}
+			return st.InsertRecords(ctx, rs)
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		cs := w.customers
@@ -67,6 +81,20 @@ func TestScreenshots(t *testing.T) {
 		if l == i18n.ZhHans {
 			cs.card.tabs.SelectIndex(1)
 			shot(w, "card-key"+suffix)
+			cs.card.tabs.SelectIndex(2)
+			shot(w, "card-history"+suffix)
+			w.onLogContact()
+			if e, ok := w.editor.(*recordEditor); ok {
+				test.Type(e.content, "回访面霜使用感受")
+				shot(w, "log-contact"+suffix)
+				e.close()
+			}
+			w.show(w.records)
+			w.records.reload()
+			w.Wait()
+			shot(w, "records"+suffix)
+			w.show(w.customers)
+			cs.card.tabs.SelectIndex(0)
 			cs.search.SetText("zs")
 			w.Wait()
 			shot(w, "search"+suffix)
