@@ -4,6 +4,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -371,4 +372,27 @@ func (w *Window) afterRecordChange() {
 	if w.records != nil {
 		w.records.reload()
 	}
+}
+
+// persist runs op (a save or a delete) off the UI goroutine, then on it: field errors go to
+// showErrs, other errors to status, success to done. after, when set, runs first in every case
+// (to enable the button again).
+func (w *Window) persist(op func(ctx context.Context) error, showErrs func(crm.Errors), status *widget.Label, after, done func()) {
+	w.async(func() func() {
+		err := op(context.Background())
+		return func() {
+			if after != nil {
+				after()
+			}
+			var ferrs crm.Errors
+			switch {
+			case errors.As(err, &ferrs):
+				showErrs(ferrs)
+			case err != nil:
+				setError(status, i18n.T("card.save_failed", "Error", err))
+			default:
+				done()
+			}
+		}
+	})
 }

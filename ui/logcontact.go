@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -247,24 +246,9 @@ func (e *recordEditor) onSave() {
 	}
 	e.save.Disable()
 	book := e.w.book
-	e.w.async(func() func() {
-		err := book.SaveRecord(context.Background(), &r)
-		return func() {
-			e.save.Enable()
-			var ferrs crm.Errors
-			switch {
-			case errors.As(err, &ferrs):
-				e.showErrors(ferrs)
-			case err != nil:
-				setError(e.status, i18n.T("card.save_failed", "Error", err))
-			default:
-				e.record = r
-				e.close()
-				if e.onDone != nil {
-					e.onDone()
-				}
-			}
-		}
+	e.w.persist(func(ctx context.Context) error { return book.SaveRecord(ctx, &r) }, e.showErrors, e.status, e.save.Enable, func() {
+		e.record = r
+		e.finish()
 	})
 }
 
@@ -282,19 +266,15 @@ func (e *recordEditor) onDelete() {
 func (e *recordEditor) deleteConfirmed() {
 	id := e.record.ID
 	book := e.w.book
-	e.w.async(func() func() {
-		err := book.DeleteRecord(context.Background(), id)
-		return func() {
-			if err != nil {
-				setError(e.status, i18n.T("card.save_failed", "Error", err))
-				return
-			}
-			e.close()
-			if e.onDone != nil {
-				e.onDone()
-			}
-		}
-	})
+	e.w.persist(func(ctx context.Context) error { return book.DeleteRecord(ctx, id) }, e.showErrors, e.status, nil, e.finish)
+}
+
+// finish closes the dialog after a save or delete and tells whoever opened it.
+func (e *recordEditor) finish() {
+	e.close()
+	if e.onDone != nil {
+		e.onDone()
+	}
 }
 
 func (e *recordEditor) close() {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -135,24 +134,9 @@ func (e *purchaseEditor) onSave() {
 	}
 	e.save.Disable()
 	book := e.w.book
-	e.w.async(func() func() {
-		err := book.SavePurchase(context.Background(), &p)
-		return func() {
-			e.save.Enable()
-			var ferrs crm.Errors
-			switch {
-			case errors.As(err, &ferrs):
-				e.showErrors(ferrs)
-			case err != nil:
-				setError(e.status, i18n.T("card.save_failed", "Error", err))
-			default:
-				e.purchase = p
-				e.close()
-				if e.onDone != nil {
-					e.onDone()
-				}
-			}
-		}
+	e.w.persist(func(ctx context.Context) error { return book.SavePurchase(ctx, &p) }, e.showErrors, e.status, e.save.Enable, func() {
+		e.purchase = p
+		e.finish()
 	})
 }
 
@@ -168,19 +152,15 @@ func (e *purchaseEditor) onDelete() {
 func (e *purchaseEditor) deleteConfirmed() {
 	id := e.purchase.ID
 	book := e.w.book
-	e.w.async(func() func() {
-		err := book.DeletePurchase(context.Background(), id)
-		return func() {
-			if err != nil {
-				setError(e.status, i18n.T("card.save_failed", "Error", err))
-				return
-			}
-			e.close()
-			if e.onDone != nil {
-				e.onDone()
-			}
-		}
-	})
+	e.w.persist(func(ctx context.Context) error { return book.DeletePurchase(ctx, id) }, e.showErrors, e.status, nil, e.finish)
+}
+
+// finish closes the dialog after a save or delete and tells whoever opened it.
+func (e *purchaseEditor) finish() {
+	e.close()
+	if e.onDone != nil {
+		e.onDone()
+	}
 }
 
 func (e *purchaseEditor) close() {
