@@ -375,9 +375,9 @@ func (w *Window) afterRecordChange() {
 }
 
 // persist runs op (a save or a delete) off the UI goroutine, then on it: field errors go to
-// showErrs, other errors to status, success to done. after, when set, runs first in every case
-// (to enable the button again).
-func (w *Window) persist(op func(ctx context.Context) error, showErrs func(crm.Errors), status *widget.Label, after, done func()) {
+// showErrs, any other error to fail as a translated message, success to done. after, when set,
+// runs first in every case (to enable the button again).
+func (w *Window) persist(op func(ctx context.Context) error, showErrs func(crm.Errors), fail func(msg string), after, done func()) {
 	w.async(func() func() {
 		err := op(context.Background())
 		return func() {
@@ -389,7 +389,7 @@ func (w *Window) persist(op func(ctx context.Context) error, showErrs func(crm.E
 			case errors.As(err, &ferrs):
 				showErrs(ferrs)
 			case err != nil:
-				setError(status, i18n.T("card.save_failed", "Error", err))
+				fail(i18n.T("card.save_failed", "Error", err))
 			default:
 				done()
 			}

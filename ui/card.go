@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -491,6 +490,9 @@ func (e *cardEditor) setStatus(importance widget.Importance, text string) {
 	e.relayout()
 }
 
+// fail shows why a save, archive, restore or purge did not happen.
+func (e *cardEditor) fail(msg string) { e.setStatus(widget.DangerImportance, msg) }
+
 // onSave validates next to the fields and, when the card is valid, saves it off the UI goroutine.
 func (e *cardEditor) onSave() {
 	if e.customer == nil {
@@ -506,23 +508,11 @@ func (e *cardEditor) onSave() {
 	e.clearErrors()
 	e.save.Disable()
 	book := e.w.book
-	e.w.async(func() func() {
-		err := book.SaveCustomer(context.Background(), c)
-		return func() {
-			e.save.Enable()
-			var ferrs crm.Errors
-			switch {
-			case errors.As(err, &ferrs):
-				e.showErrors(ferrs)
-			case err != nil:
-				e.setStatus(widget.DangerImportance, i18n.T("card.save_failed", "Error", err))
-			default:
-				e.setCustomer(c)
-				e.setStatus(widget.SuccessImportance, i18n.T("card.saved", "Name", c.Name))
-				if e.onSaved != nil {
-					e.onSaved(c)
-				}
-			}
+	e.w.persist(func(ctx context.Context) error { return book.SaveCustomer(ctx, c) }, e.showErrors, e.fail, e.save.Enable, func() {
+		e.setCustomer(c)
+		e.setStatus(widget.SuccessImportance, i18n.T("card.saved", "Name", c.Name))
+		if e.onSaved != nil {
+			e.onSaved(c)
 		}
 	})
 }
@@ -534,16 +524,7 @@ func (e *cardEditor) act(op func(ctx context.Context, id int64) error, done func
 	if c == nil || c.ID == 0 {
 		return
 	}
-	e.w.async(func() func() {
-		err := op(context.Background(), c.ID)
-		return func() {
-			if err != nil {
-				e.setStatus(widget.DangerImportance, i18n.T("card.save_failed", "Error", err))
-				return
-			}
-			done(c)
-		}
-	})
+	e.w.persist(func(ctx context.Context) error { return op(ctx, c.ID) }, e.showErrors, e.fail, nil, func() { done(c) })
 }
 
 func (e *cardEditor) onArchive() {

@@ -246,7 +246,7 @@ func (e *recordEditor) onSave() {
 	}
 	e.save.Disable()
 	book := e.w.book
-	e.w.persist(func(ctx context.Context) error { return book.SaveRecord(ctx, &r) }, e.showErrors, e.status, e.save.Enable, func() {
+	e.w.persist(func(ctx context.Context) error { return book.SaveRecord(ctx, &r) }, e.showErrors, e.fail, e.save.Enable, func() {
 		e.record = r
 		e.finish()
 	})
@@ -266,8 +266,11 @@ func (e *recordEditor) onDelete() {
 func (e *recordEditor) deleteConfirmed() {
 	id := e.record.ID
 	book := e.w.book
-	e.w.persist(func(ctx context.Context) error { return book.DeleteRecord(ctx, id) }, e.showErrors, e.status, nil, e.finish)
+	e.w.persist(func(ctx context.Context) error { return book.DeleteRecord(ctx, id) }, e.showErrors, e.fail, nil, e.finish)
 }
+
+// fail shows why a save or delete did not happen.
+func (e *recordEditor) fail(msg string) { setError(e.status, msg) }
 
 // finish closes the dialog after a save or delete and tells whoever opened it.
 func (e *recordEditor) finish() {

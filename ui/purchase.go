@@ -134,7 +134,7 @@ func (e *purchaseEditor) onSave() {
 	}
 	e.save.Disable()
 	book := e.w.book
-	e.w.persist(func(ctx context.Context) error { return book.SavePurchase(ctx, &p) }, e.showErrors, e.status, e.save.Enable, func() {
+	e.w.persist(func(ctx context.Context) error { return book.SavePurchase(ctx, &p) }, e.showErrors, e.fail, e.save.Enable, func() {
 		e.purchase = p
 		e.finish()
 	})
@@ -152,8 +152,11 @@ func (e *purchaseEditor) onDelete() {
 func (e *purchaseEditor) deleteConfirmed() {
 	id := e.purchase.ID
 	book := e.w.book
-	e.w.persist(func(ctx context.Context) error { return book.DeletePurchase(ctx, id) }, e.showErrors, e.status, nil, e.finish)
+	e.w.persist(func(ctx context.Context) error { return book.DeletePurchase(ctx, id) }, e.showErrors, e.fail, nil, e.finish)
 }
+
+// fail shows why a save or delete did not happen.
+func (e *purchaseEditor) fail(msg string) { setError(e.status, msg) }
 
 // finish closes the dialog after a save or delete and tells whoever opened it.
 func (e *purchaseEditor) finish() {
