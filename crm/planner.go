@@ -1,0 +1,431 @@
+package crm
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// PlanDay answers the daily 3 questions for day d from the book as of the end of d (PRODUCT.md §2,
+// §3). in may hold more than d needs (later purchases and records are ignored); items snoozed past
+// d are left out. Each list is in the order of §3: overdue first, then tier (vip → small), then
+// due date, then name.
+func PlanDay(d Date, s PlanSettings, in *PlanInput) Plan {
+	p := Plan{Date: d}
+	if d.IsZero() {
+		return p
+	}
+	pl := planner{d: d, s: s, snoozed: map[snoozeKey]bool{}}
+	for _, z := range in.Snoozes {
+		if z.Until > d {
+			pl.snoozed[snoozeKey{z.CustomerID, z.Reason, z.Ref}] = true
+		}
+	}
+	byID := make(map[int64]*PlanCustomer, len(in.Customers))
+	for i := range in.Customers {
+		c := &in.Customers[i]
+		if c.Created <= d {
+			byID[c.ID] = c
+		}
+	}
+	pl.routine = map[int64][]Date{}
+	pl.greeting = map[int64][]Date{}
+	for _, r := range in.Records {
+		if r.Date > d || byID[r.CustomerID] == nil {
+			continue
+		}
+		switch r.Kind {
+		case KindRoutine:
+			pl.routine[r.CustomerID] = append(pl.routine[r.CustomerID], r.Date)
+		case KindGreeting:
+			pl.greeting[r.CustomerID] = append(pl.greeting[r.CustomerID], r.Date)
+		}
+	}
+	pl.window = newOccurrenceWindow(s.KeyDateWindow(d))
+	pl.holidays = HolidaysOn(d, s.Holidays)
+
+	for _, pu := range in.Purchases {
+		if c := byID[pu.CustomerID]; c != nil && pu.Date <= d {
+			pl.routineItems(c, pu)
+		}
+	}
+	for i := range in.Customers {
+		c := &in.Customers[i]
+		if byID[c.ID] != c {
+			continue
+		}
+		pl.followUp(c)
+		pl.keyDates(c)
+		pl.holiday(c)
+		pl.cadenceOrRecall(c)
+	}
+	sortItems(pl.items)
+	p.Maintain = pl.items
+	p.Expired = pl.expired
+	return p
+}
+
+type snoozeKey struct {
+	customer int64
+	reason   Reason
+	ref      string
+}
+
+// planner collects the items of one day.
+type planner struct {
+	d        Date
+	s        PlanSettings
+	snoozed  map[snoozeKey]bool
+	routine  map[int64][]Date // days of routine records by customer
+	greeting map[int64][]Date // days of greeting records by customer
+	window   occurrenceWindow
+	holidays []Holiday
+	items    []PlanItem
+	expired  int
+}
+
+// add appends the item unless it is snoozed past the planned day.
+func (pl *planner) add(c *PlanCustomer, it PlanItem) {
+	if pl.snoozed[snoozeKey{c.ID, it.Reason, it.Ref}] {
+		return
+	}
+	it.Customer = CustomerRef{ID: c.ID, Code: c.Code, Name: c.Name, Remark: c.Remark, Tier: c.Tier}
+	it.Overdue = max(0, pl.d.Sub(it.Due))
+	pl.items = append(pl.items, it)
+}
+
+// anyIn reports whether one of days lies in [from, to].
+func anyIn(days []Date, from, to Date) bool {
+	for _, x := range days {
+		if x >= from && x <= to {
+			return true
+		}
+	}
+	return false
+}
+
+// routineItems: for every step s, due = P + s; open while due ≤ D < due + grace without a
+// routine record dated in [due, D]; on D = due + grace it expires (missed).
+func (pl *planner) routineItems(c *PlanCustomer, pu PlanPurchase) {
+	for _, step := range pl.s.Steps {
+		due := pu.Date.AddDays(step)
+		switch {
+		case due <= pl.d && pl.d < due.AddDays(pl.s.Grace):
+			if anyIn(pl.routine[c.ID], due, pl.d) {
+				continue
+			}
+			pl.add(c, PlanItem{Reason: ReasonRoutine, Due: due, Step: step, PurchaseID: pu.ID,
+				PurchaseDate: pu.Date, Ref: strconv.FormatInt(pu.ID, 10) + ":" + strconv.Itoa(step)})
+		case pl.d == due.AddDays(pl.s.Grace):
+			if !anyIn(pl.routine[c.ID], due, pl.d-1) {
+				pl.expired++
+			}
+		}
+	}
+}
+
+// followUp: the latest record's next date N ≤ D opens an item due N; a newer record (which then
+// is the latest) closes it.
+func (pl *planner) followUp(c *PlanCustomer) {
+	if c.LastRecordID == 0 || c.NextDate.IsZero() || c.NextDate > pl.d {
+		return
+	}
+	pl.add(c, PlanItem{Reason: ReasonFollowUp, Due: c.NextDate, RecordID: c.LastRecordID,
+		NextStep: c.NextStep, Ref: strconv.FormatInt(c.LastRecordID, 10)})
+}
+
+// keyDates: an occurrence O in [D, D + lead] opens an item unless a greeting record is dated in
+// [O − lead, D]. Not for do-not-disturb customers.
+func (pl *planner) keyDates(c *PlanCustomer) {
+	if c.DoNotDisturb {
+		return
+	}
+	one := func(k *KeyDate, reason Reason, ref string) {
+		o, ok := pl.window.occurs(k)
+		if !ok || anyIn(pl.greeting[c.ID], o.AddDays(-pl.s.LeadDays), pl.d) {
+			return
+		}
+		pl.add(c, PlanItem{Reason: reason, Due: o, Occurs: o, Label: k.Label, Calendar: k.Calendar,
+			KeyDate: *k, Ref: ref + ":" + o.String()})
+	}
+	if c.Birthday != nil {
+		one(c.Birthday, ReasonBirthday, "birthday")
+	}
+	for i := range c.Dates {
+		k := &c.Dates[i]
+		ref := "date" + strconv.Itoa(i)
+		if k.ID != 0 {
+			ref = strconv.FormatInt(k.ID, 10)
+		}
+		one(k, ReasonImportantDate, ref)
+	}
+}
+
+// holiday: on the holiday itself every customer who is not do-not-disturb (women's day: every
+// female one) gets an item, unless a greeting record is dated that day.
+func (pl *planner) holiday(c *PlanCustomer) {
+	if c.DoNotDisturb || len(pl.holidays) == 0 || anyIn(pl.greeting[c.ID], pl.d, pl.d) {
+		return
+	}
+	for _, h := range pl.holidays {
+		if h.FemaleOnly && c.Gender != GenderFemale {
+			continue
+		}
+		pl.add(c, PlanItem{Reason: ReasonHoliday, Due: pl.d, Holiday: h.Key, Ref: h.Key + ":" + pl.d.String()})
+	}
+}
+
+// cadenceOrRecall: recall-eligible customers get a recall item when due = max(last purchase +
+// 91, last recall + 30) ≤ D; the others a cadence item when due = (latest record's day, else
+// the created date) + cadence(tier) ≤ D.
+func (pl *planner) cadenceOrRecall(c *PlanCustomer) {
+	churn := pl.s.ChurnOf(c.LastPurchase, pl.d)
+	if RecallEligible(c.Tier, churn) {
+		due := c.LastPurchase.AddDays(pl.s.RecallAfter())
+		if !c.LastRecall.IsZero() {
+			due = max(due, c.LastRecall.AddDays(pl.s.RecallRepeat))
+		}
+		if due <= pl.d {
+			pl.add(c, PlanItem{Reason: ReasonRecall, Due: due, Churn: churn, LastPurchase: c.LastPurchase,
+				Ref: due.String()})
+		}
+		return
+	}
+	cad := pl.s.Cadence[c.Tier]
+	if cad <= 0 {
+		return
+	}
+	var last Date
+	base := c.Created
+	if !c.LastRecordAt.IsZero() {
+		last = DateOf(c.LastRecordAt)
+		base = last
+	}
+	if base.IsZero() {
+		return
+	}
+	if due := base.AddDays(cad); due <= pl.d {
+		pl.add(c, PlanItem{Reason: ReasonCadence, Due: due, LastContact: last, Cadence: cad, Ref: due.String()})
+	}
+}
+
+// reasonRank orders the reasons of one customer's items on the same due day.
+func reasonRank(r Reason) int {
+	if i := slices.Index(MaintainReasons, r); i >= 0 {
+		return i
+	}
+	return len(MaintainReasons)
+}
+
+// sortItems puts items in the order of PRODUCT.md §3: overdue first, then tier (vip → small),
+// then due date, then name (then code and reason, so the order is total).
+func sortItems(items []PlanItem) {
+	slices.SortStableFunc(items, func(a, b PlanItem) int {
+		if ao, bo := a.Overdue > 0, b.Overdue > 0; ao != bo {
+			if ao {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(
+			cmp.Compare(a.Customer.Tier.Rank(), b.Customer.Tier.Rank()),
+			cmp.Compare(a.Due, b.Due),
+			strings.Compare(a.Customer.Name, b.Customer.Name),
+			strings.Compare(a.Customer.Code, b.Customer.Code),
+			cmp.Compare(a.Customer.ID, b.Customer.ID),
+			cmp.Compare(reasonRank(a.Reason), reasonRank(b.Reason)),
+			strings.Compare(a.Ref, b.Ref),
+		)
+	})
+}
+
+// SortPlanItems sorts items in the order of PRODUCT.md §3 (for lists merged from several rules).
+func SortPlanItems(items []PlanItem) { sortItems(items) }
+
+// HolidaysOn returns the enabled holidays that fall on d (usually none, rarely two).
+func HolidaysOn(d Date, enabled map[string]bool) []Holiday {
+	var out []Holiday
+	var lunar, next *LunarDate
+	for _, h := range Holidays {
+		if !enabled[h.Key] {
+			continue
+		}
+		switch {
+		case h.Calendar == Solar:
+			_, m, day := d.YMD()
+			if int(m) == h.Month && day == h.Day {
+				out = append(out, h)
+			}
+		case h.Day == 0: // the last day of the lunar year: tomorrow is lunar 1-1
+			if next == nil {
+				l, err := SolarToLunar(d.AddDays(1))
+				if err != nil {
+					continue
+				}
+				next = &l
+			}
+			if !next.Leap && next.Month == 1 && next.Day == 1 {
+				out = append(out, h)
+			}
+		default:
+			if lunar == nil {
+				l, err := SolarToLunar(d)
+				if err != nil {
+					continue
+				}
+				lunar = &l
+			}
+			if !lunar.Leap && lunar.Month == h.Month && lunar.Day == h.Day {
+				out = append(out, h)
+			}
+		}
+	}
+	return out
+}
+
+// HolidayDate returns the day of holiday h in the solar year y (for lunar holidays: the one that
+// falls in y; 除夕 may fall in the January or February of y).
+func HolidayDate(h Holiday, y int) (Date, bool) {
+	if h.Calendar == Solar {
+		if !ValidSolar(y, h.Month, h.Day) {
+			return 0, false
+		}
+		return NewDate(y, time.Month(h.Month), h.Day), true
+	}
+	for _, ly := range []int{y - 1, y} {
+		var d Date
+		if h.Day == 0 {
+			first, err := LunarToSolar(LunarDate{Year: ly + 1, Month: 1, Day: 1})
+			if err != nil {
+				continue
+			}
+			d = first - 1
+		} else {
+			var err error
+			d, err = LunarToSolar(LunarDate{Year: ly, Month: h.Month, Day: h.Day})
+			if err != nil {
+				continue
+			}
+		}
+		if d.Year() == y {
+			return d, true
+		}
+	}
+	return 0, false
+}
+
+// occurrenceWindow answers "does this important date occur in [from, to], and on which day"
+// without converting each date: it knows the solar and lunar month and day of every day of the
+// window (a few days).
+type occurrenceWindow struct {
+	days []windowDay
+}
+
+type windowDay struct {
+	date             Date
+	month, day       int  // solar
+	lastFeb28        bool // Feb 28 of a common year: Feb 29 occurs on it
+	lunarOK          bool
+	lMonth, lDay     int
+	lLeap            bool
+	lastOf29DayMonth bool // the 29th of a 29-day lunar month: day 30 occurs on it
+}
+
+func newOccurrenceWindow(from, to Date) occurrenceWindow {
+	var w occurrenceWindow
+	for d := from; d <= to; d++ {
+		y, m, day := d.YMD()
+		wd := windowDay{date: d, month: int(m), day: day,
+			lastFeb28: m == time.February && day == 28 && DaysInSolarMonth(y, time.February) == 28}
+		if l, err := SolarToLunar(d); err == nil {
+			wd.lunarOK, wd.lMonth, wd.lDay, wd.lLeap = true, l.Month, l.Day, l.Leap
+			if l.Day == 29 {
+				if n, err := LunarMonthDays(l.Year, l.Month, l.Leap); err == nil && n == 29 {
+					wd.lastOf29DayMonth = true
+				}
+			}
+		}
+		w.days = append(w.days, wd)
+	}
+	return w
+}
+
+// occurs returns the first day of the window on which k occurs: solar dates on their month and
+// day (Feb 29 on Feb 28 in common years); lunar dates in the ordinary month of their number, on
+// their day (a missing day 30 on the 29th). The year of k is ignored.
+func (w occurrenceWindow) occurs(k *KeyDate) (Date, bool) {
+	for _, wd := range w.days {
+		if k.Calendar == Lunar {
+			if wd.lunarOK && !wd.lLeap && wd.lMonth == k.Month &&
+				(wd.lDay == k.Day || (k.Day == 30 && wd.lastOf29DayMonth)) {
+				return wd.date, true
+			}
+			continue
+		}
+		if wd.month == k.Month && (wd.day == k.Day || (k.Month == 2 && k.Day == 29 && wd.lastFeb28)) {
+			return wd.date, true
+		}
+	}
+	return 0, false
+}
+
+// History is a whole book, as PlanFromHistory reads it: every customer (archived ones too), every
+// purchase, every record and the snoozes.
+type History struct {
+	Customers []Customer
+	Purchases []Purchase
+	Records   []Record
+	Snoozes   []Snooze
+}
+
+// PlanFromHistory plans day d from a whole history, keeping only what is dated on or before d:
+// the reference the store's set-based loading is tested against.
+func PlanFromHistory(d Date, s PlanSettings, h *History) Plan {
+	in := PlanInputAsOf(d, h)
+	return PlanDay(d, s, in)
+}
+
+// PlanInputAsOf sums a whole history up as of the end of d: the customers not archived and
+// created on or before d with their latest record and purchase, and every purchase and record
+// dated on or before d.
+func PlanInputAsOf(d Date, h *History) *PlanInput {
+	in := &PlanInput{Snoozes: h.Snoozes}
+	idx := map[int64]int{}
+	for i := range h.Customers {
+		c := &h.Customers[i]
+		if c.Archived || c.Created > d {
+			continue
+		}
+		idx[c.ID] = len(in.Customers)
+		pc := PlanCustomer{ID: c.ID, Code: c.Code, Name: c.Name, Remark: c.Remark, Gender: c.Gender,
+			Tier: c.Tier, DoNotDisturb: c.DoNotDisturb, Created: c.Created, Birthday: c.Birthday,
+			Dates: c.Dates}
+		in.Customers = append(in.Customers, pc)
+	}
+	for _, p := range h.Purchases {
+		i, ok := idx[p.CustomerID]
+		if !ok || p.Date > d {
+			continue
+		}
+		c := &in.Customers[i]
+		c.LastPurchase = max(c.LastPurchase, p.Date)
+		in.Purchases = append(in.Purchases, PlanPurchase{ID: p.ID, CustomerID: p.CustomerID, Date: p.Date})
+	}
+	for _, r := range h.Records {
+		i, ok := idx[r.CustomerID]
+		if !ok || r.Date() > d {
+			continue
+		}
+		c := &in.Customers[i]
+		if c.LastRecordID == 0 || r.At.After(c.LastRecordAt) || (r.At.Equal(c.LastRecordAt) && r.ID > c.LastRecordID) {
+			c.LastRecordAt, c.LastRecordID, c.NextDate, c.NextStep = r.At, r.ID, r.NextDate, r.NextStep
+		}
+		if r.Kind == KindRecall {
+			c.LastRecall = max(c.LastRecall, r.Date())
+		}
+		in.Records = append(in.Records, PlanRecord{CustomerID: r.CustomerID, Kind: r.Kind, Date: r.Date()})
+	}
+	return in
+}
