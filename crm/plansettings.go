@@ -90,7 +90,7 @@ const (
 	SettingSteps        = "plan.steps"
 	SettingGrace        = "plan.grace"
 	SettingLeadDays     = "plan.lead_days"
-	SettingCadence      = "plan.cadence."  // + tier
+	SettingCadence      = "plan.cadence." // + tier
 	SettingDormant      = "plan.churn.dormant"
 	SettingHalfLost     = "plan.churn.half_lost"
 	SettingLost         = "plan.churn.lost"
