@@ -200,13 +200,25 @@ func (s *Store) InsertPurchases(ctx context.Context, ps []crm.Purchase) error {
 				return &RowError{Row: i, Err: err}
 			}
 		}
+		// The planner's summary is refreshed once per customer at the end, not per row.
+		resume, err := suspendTrigger(ctx, st.tx, "plan_purchase_insert")
+		if err != nil {
+			return err
+		}
 		for _, i := range chronological(dates) {
-			var err error
 			if ids[i], err = st.insert(ctx, append(purchaseValues(&ps[i]), ts, ts)...); err != nil {
 				return &RowError{Row: i, Err: err}
 			}
 		}
-		return nil
+		if resume == "" {
+			return nil
+		}
+		cs := distinctCustomers(len(ps), func(i int) int64 { return ps[i].CustomerID })
+		if err := refreshPlanState(ctx, st.tx, cs, false, true); err != nil {
+			return err
+		}
+		_, err = st.tx.ExecContext(ctx, resume)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("insert purchases: %w", err)

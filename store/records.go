@@ -378,6 +378,11 @@ func (s *Store) InsertRecords(ctx context.Context, rs []crm.Record) error {
 		if err != nil {
 			return err
 		}
+		// The planner's summary likewise: refreshed once per customer at the end.
+		resumePlan, err := suspendTrigger(ctx, st.tx, "plan_record_insert")
+		if err != nil {
+			return err
+		}
 		for i := range rs {
 			if err := st.customer(ctx, rs[i].CustomerID); err != nil {
 				return &RowError{Row: i, Err: err}
@@ -391,6 +396,15 @@ func (s *Store) InsertRecords(ctx context.Context, rs []crm.Record) error {
 				return &RowError{Row: i, Err: err}
 			}
 			counts[key{ats[i][:10], string(rs[i].Kind), string(rs[i].Channel)}]++
+		}
+		if resumePlan != "" {
+			ids := distinctCustomers(len(rs), func(i int) int64 { return rs[i].CustomerID })
+			if err := refreshPlanState(ctx, st.tx, ids, true, false); err != nil {
+				return err
+			}
+			if _, err := st.tx.ExecContext(ctx, resumePlan); err != nil {
+				return err
+			}
 		}
 		if resume == "" {
 			return nil

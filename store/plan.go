@@ -1,0 +1,628 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"carebook/crm"
+)
+
+// Plan answers the daily 3 questions for day d with the book's plan settings.
+func (s *Store) Plan(ctx context.Context, d crm.Date) (crm.Plan, error) {
+	ps, err := s.PlanSettings(ctx)
+	if err != nil {
+		return crm.Plan{}, err
+	}
+	in, err := s.PlanInput(ctx, d, ps)
+	if err != nil {
+		return crm.Plan{}, err
+	}
+	return crm.PlanDay(d, ps, in), nil
+}
+
+// PlanInput loads, in one read transaction and a few set-based queries, what the plan of d needs
+// (see crm.PlanInput): the customers that can have an item on d — from plan_state, whose rows
+// are right as of today; a customer with anything dated after d is summed up again as of d —,
+// the purchases of the routine window, the routine, greeting and recall records of the record
+// window, the important dates of the lead window and the snoozes still running.
+func (s *Store) PlanInput(ctx context.Context, d crm.Date, ps crm.PlanSettings) (*crm.PlanInput, error) {
+	if d.IsZero() {
+		return nil, fmt.Errorf("plan: no day")
+	}
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	defer tx.Rollback()
+	in, err := loadPlanInput(ctx, tx, d, ps)
+	if err != nil {
+		return nil, fmt.Errorf("plan %s: %w", d, err)
+	}
+	return in, nil
+}
+
+func loadPlanInput(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSettings) (*crm.PlanInput, error) {
+	in := &crm.PlanInput{}
+	day, next := d.String(), d.AddDays(1).String()
+	extra := map[int64]bool{} // customers named by a purchase or an important date of the windows
+
+	// Purchases of the routine window.
+	pf, pt := ps.PurchaseWindow(d)
+	if pf <= pt {
+		rows, err := tx.QueryContext(ctx, `SELECT id, customer_id, date FROM purchases WHERE date BETWEEN ? AND ?`,
+			pf.String(), pt.String())
+		if err != nil {
+			return nil, err
+		}
+		err = eachRow(rows, func() error {
+			var p crm.PlanPurchase
+			var date string
+			if err := rows.Scan(&p.ID, &p.CustomerID, &date); err != nil {
+				return err
+			}
+			if p.Date, err = crm.ParseDate(date); err != nil {
+				return err
+			}
+			in.Purchases = append(in.Purchases, p)
+			extra[p.CustomerID] = true
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("purchases: %w", err)
+		}
+	}
+
+	// Routine, greeting and recall records of the record window.
+	rf, _ := ps.RecordWindow(d)
+	rows, err := tx.QueryContext(ctx, `SELECT customer_id, kind, substr(at, 1, 10) FROM records
+		WHERE kind IN ('routine', 'greeting', 'recall') AND at >= ? AND at < ?`, rf.String(), next)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func() error {
+		var r crm.PlanRecord
+		var kind, date string
+		if err := rows.Scan(&r.CustomerID, &kind, &date); err != nil {
+			return err
+		}
+		r.Kind = crm.RecordKind(kind)
+		var err error
+		if r.Date, err = crm.ParseDate(date); err != nil {
+			return err
+		}
+		in.Records = append(in.Records, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("records: %w", err)
+	}
+
+	// Important dates whose month the lead window touches, in either calendar.
+	keyDates, err := loadWindowKeyDates(ctx, tx, ps, d)
+	if err != nil {
+		return nil, fmt.Errorf("important dates: %w", err)
+	}
+	for id := range keyDates {
+		extra[id] = true
+	}
+
+	// The customers: every one that may have an item.
+	customers, err := loadPlanCustomers(ctx, tx, d, ps, extra)
+	if err != nil {
+		return nil, fmt.Errorf("customers: %w", err)
+	}
+	for i := range customers {
+		c := &customers[i]
+		for _, k := range keyDates[c.ID] {
+			if k.Label == "" && k.ID < 0 { // the birthday (see loadWindowKeyDates)
+				b := k
+				b.ID = -b.ID
+				c.Birthday = &b
+			} else {
+				c.Dates = append(c.Dates, k)
+			}
+		}
+	}
+	in.Customers = customers
+
+	// Snoozes still running on d.
+	rows, err = tx.QueryContext(ctx, `SELECT customer_id, reason, ref, until FROM snoozes WHERE until > ?`, day)
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(rows, func() error {
+		var z crm.Snooze
+		var reason, until string
+		if err := rows.Scan(&z.CustomerID, &reason, &z.Ref, &until); err != nil {
+			return err
+		}
+		z.Reason = crm.Reason(reason)
+		var err error
+		z.Until, err = crm.ParseDate(until)
+		in.Snoozes = append(in.Snoozes, z)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("snoozes: %w", err)
+	}
+	return in, nil
+}
+
+// eachRow calls fn for every row and closes rows.
+func eachRow(rows *sql.Rows, fn func() error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// loadWindowKeyDates returns, by customer, the important dates that may occur in the lead window
+// of d: solar ones of the solar months the window touches, lunar ones of the lunar month numbers
+// its days fall in (crm decides exactly). A birthday comes back with its ID negated (and no
+// label), so that it can be told from the other dates.
+func loadWindowKeyDates(ctx context.Context, tx *sql.Tx, ps crm.PlanSettings, d crm.Date) (map[int64][]crm.KeyDate, error) {
+	from, to := ps.KeyDateWindow(d)
+	solar, lunar := map[int]bool{}, map[int]bool{}
+	for x := from; x <= to; x++ {
+		_, m, _ := x.YMD()
+		solar[int(m)] = true
+		if l, err := crm.SolarToLunar(x); err == nil {
+			lunar[l.Month] = true
+		}
+	}
+	list := func(m map[int]bool) string {
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			parts = append(parts, strconv.Itoa(k))
+		}
+		if len(parts) == 0 {
+			return "0"
+		}
+		return strings.Join(parts, ",")
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, customer_id, kind, label, calendar, coalesce(year, 0), month, day, leap
+		FROM important_dates
+		WHERE (calendar = 'solar' AND month IN (`+list(solar)+`)) OR (calendar = 'lunar' AND month IN (`+list(lunar)+`))
+		ORDER BY customer_id, kind, pos`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]crm.KeyDate{}
+	err = eachRow(rows, func() error {
+		var k crm.KeyDate
+		var cust int64
+		var kind, cal string
+		if err := rows.Scan(&k.ID, &cust, &kind, &k.Label, &cal, &k.Year, &k.Month, &k.Day, &k.Leap); err != nil {
+			return err
+		}
+		k.Calendar = crm.Calendar(cal)
+		if kind == "birthday" {
+			k.ID, k.Label = -k.ID, ""
+		}
+		out[cust] = append(out[cust], k)
+		return nil
+	})
+	return out, err
+}
+
+// planCustomerColumns are read for every customer of the plan; the last five are its history as
+// kept in plan_state (right as of today).
+const planCustomerColumns = `p.customer_id, c.code, c.name, c.remark, p.gender, p.tier, p.dnd, p.created,
+	p.last_at, p.last_id, p.last_next, p.last_next_step, p.last_recall, p.last_purchase`
+
+// loadPlanCustomers reads the customers (not archived, created on or before d) that may have an
+// item on d: a follow-up, cadence or recall falling due by plan_state, those of extra, everyone
+// on a holiday, and every customer with something dated after d, whose history is then summed
+// up again as of d.
+func loadPlanCustomers(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSettings, extra map[int64]bool) ([]crm.PlanCustomer, error) {
+	day, next := d.String(), d.AddDays(1).String()
+	ids := make([]int64, 0, len(extra))
+	for id := range extra {
+		ids = append(ids, id)
+	}
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{sql.Named("day", day), sql.Named("next", next), sql.Named("ids", string(idsJSON))}
+	var conds []string
+	if len(crm.HolidaysOn(d, ps.Holidays)) > 0 {
+		conds = append(conds, "1") // a holiday: everyone
+	} else {
+		// Follow-up.
+		conds = append(conds, "p.last_next <= :day")
+		// Cadence, tier by tier: (latest record's day, else created) + cadence ≤ d.
+		for i, t := range crm.Tiers {
+			if cad := ps.Cadence[t]; cad > 0 {
+				n := fmt.Sprintf("cad%d", i)
+				conds = append(conds, fmt.Sprintf("(p.tier = '%s' AND coalesce(substr(p.last_at, 1, 10), p.created) <= :%s)", t, n))
+				args = append(args, sql.Named(n, d.AddDays(-cad).String()))
+			}
+		}
+		// Recall: dormant or worse, and the last recall long enough ago.
+		conds = append(conds, `(p.last_purchase <= :recallBuy AND p.tier IN ('vip', 'major', 'ordinary')
+			AND (p.last_recall IS NULL OR p.last_recall < :recallAgain))`)
+		args = append(args, sql.Named("recallBuy", d.AddDays(-ps.RecallAfter()).String()),
+			sql.Named("recallAgain", d.AddDays(-ps.RecallRepeat+1).String()))
+		// A purchase or an important date in the windows.
+		conds = append(conds, "p.customer_id IN (SELECT value FROM json_each(:ids))")
+	}
+	// Anything dated after d: summed up again below.
+	stale := "(p.last_at >= :next OR p.last_purchase > :day OR p.last_recall >= :next)"
+	conds = append(conds, stale)
+	q := `SELECT ` + planCustomerColumns + `, coalesce(` + stale + `, 0)
+		FROM plan_state p JOIN customers c ON c.id = p.customer_id
+		WHERE p.archived = 0 AND p.created <= :day AND (` + strings.Join(conds, " OR ") + `)`
+	rows, err := tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []crm.PlanCustomer
+	var staleIDs []int64
+	err = eachRow(rows, func() error {
+		var c crm.PlanCustomer
+		var isStale bool
+		if err := scanPlanCustomer(rows, &c, &isStale); err != nil {
+			return err
+		}
+		if isStale {
+			staleIDs = append(staleIDs, c.ID)
+		}
+		out = append(out, c)
+		return nil
+	})
+	if err != nil || len(staleIDs) == 0 {
+		return out, err
+	}
+	asOf, err := historyAsOf(ctx, tx, d, staleIDs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if h, ok := asOf[out[i].ID]; ok {
+			c := &out[i]
+			c.LastRecordAt, c.LastRecordID, c.NextDate, c.NextStep = h.LastRecordAt, h.LastRecordID, h.NextDate, h.NextStep
+			c.LastRecall, c.LastPurchase = h.LastRecall, h.LastPurchase
+		}
+	}
+	return out, nil
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+// scanPlanCustomer reads planCustomerColumns (and, when more is given, what follows).
+func scanPlanCustomer(r scanner, c *crm.PlanCustomer, more ...any) error {
+	var gender, tier, created string
+	var lastAt, lastNext, lastStep, lastRecall, lastPurchase sql.NullString
+	var lastID sql.NullInt64
+	dest := append([]any{&c.ID, &c.Code, &c.Name, &c.Remark, &gender, &tier, &c.DoNotDisturb, &created,
+		&lastAt, &lastID, &lastNext, &lastStep, &lastRecall, &lastPurchase}, more...)
+	if err := r.Scan(dest...); err != nil {
+		return err
+	}
+	c.Gender, c.Tier = crm.Gender(gender), crm.Tier(tier)
+	var err error
+	if c.Created, err = crm.ParseDate(created); err != nil {
+		return err
+	}
+	return setHistory(c, lastAt, lastID, lastNext, lastStep, lastRecall, lastPurchase)
+}
+
+// setHistory fills the history fields of c from their stored text.
+func setHistory(c *crm.PlanCustomer, lastAt sql.NullString, lastID sql.NullInt64, lastNext, lastStep, lastRecall, lastPurchase sql.NullString) error {
+	*c = crm.PlanCustomer{ID: c.ID, Code: c.Code, Name: c.Name, Remark: c.Remark, Gender: c.Gender, Tier: c.Tier,
+		DoNotDisturb: c.DoNotDisturb, Created: c.Created, Birthday: c.Birthday, Dates: c.Dates}
+	var err error
+	if lastAt.Valid {
+		if c.LastRecordAt, err = parseAt([]byte(lastAt.String)); err != nil {
+			return err
+		}
+		c.LastRecordID = lastID.Int64
+		c.NextStep = lastStep.String
+		if lastNext.Valid {
+			if c.NextDate, err = crm.ParseDate(lastNext.String); err != nil {
+				return err
+			}
+		}
+	}
+	if lastRecall.Valid {
+		if c.LastRecall, err = crm.ParseDate(lastRecall.String[:10]); err != nil {
+			return err
+		}
+	}
+	if lastPurchase.Valid {
+		if c.LastPurchase, err = crm.ParseDate(lastPurchase.String); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// historyAsOf sums up the history of customers ids as of the end of d, in one statement.
+func historyAsOf(ctx context.Context, tx *sql.Tx, d crm.Date, ids []int64) (map[int64]crm.PlanCustomer, error) {
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT j.value, r.at, r.id, r.next_date, r.next_step,
+		(SELECT max(at) FROM records WHERE customer_id = j.value AND kind = 'recall' AND at < :next),
+		(SELECT max(date) FROM purchases WHERE customer_id = j.value AND date <= :day)
+		FROM json_each(:ids) j
+		LEFT JOIN records r ON r.id = (SELECT id FROM records WHERE customer_id = j.value AND at < :next
+			ORDER BY at DESC, id DESC LIMIT 1)`,
+		sql.Named("ids", string(idsJSON)), sql.Named("day", d.String()), sql.Named("next", d.AddDays(1).String()))
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]crm.PlanCustomer, len(ids))
+	err = eachRow(rows, func() error {
+		var c crm.PlanCustomer
+		var lastAt, lastNext, lastStep, lastRecall, lastPurchase sql.NullString
+		var lastID sql.NullInt64
+		if err := rows.Scan(&c.ID, &lastAt, &lastID, &lastNext, &lastStep, &lastRecall, &lastPurchase); err != nil {
+			return err
+		}
+		if err := setHistory(&c, lastAt, lastID, lastNext, lastStep, lastRecall, lastPurchase); err != nil {
+			return err
+		}
+		out[c.ID] = c
+		return nil
+	})
+	return out, err
+}
+
+// refreshPlanState sums up again the history of customers ids in plan_state (after a bulk
+// insert that suspended the triggers): their latest record and recall when records, their
+// latest purchase when purchases.
+func refreshPlanState(ctx context.Context, tx *sql.Tx, ids []int64, records, purchases bool) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	idsJSON, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	var sets []string
+	if records {
+		sets = append(sets, `(last_at, last_id, last_next, last_next_step) = (SELECT at, id, next_date, next_step
+			FROM records WHERE customer_id = plan_state.customer_id ORDER BY at DESC, id DESC LIMIT 1)`,
+			`last_recall = (SELECT max(at) FROM records WHERE customer_id = plan_state.customer_id AND kind = 'recall')`)
+	}
+	if purchases {
+		sets = append(sets, `last_purchase = (SELECT max(date) FROM purchases WHERE customer_id = plan_state.customer_id)`)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE plan_state SET `+strings.Join(sets, ", ")+`
+		WHERE customer_id IN (SELECT value FROM json_each(?))`, string(idsJSON))
+	if err != nil {
+		return fmt.Errorf("refresh plan state: %w", err)
+	}
+	return nil
+}
+
+// distinctCustomers returns the distinct values of id(i) for i < n.
+func distinctCustomers(n int, id func(int) int64) []int64 {
+	seen := make(map[int64]bool)
+	var out []int64
+	for i := range n {
+		if c := id(i); !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// PlanSettings returns the planner's settings (defaults where unset or unreadable).
+func (s *Store) PlanSettings(ctx context.Context) (crm.PlanSettings, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key, value FROM settings WHERE key LIKE 'plan.%'`)
+	if err != nil {
+		return crm.PlanSettings{}, fmt.Errorf("read plan settings: %w", err)
+	}
+	v := map[string]string{}
+	err = eachRow(rows, func() error {
+		var k, val string
+		if err := rows.Scan(&k, &val); err != nil {
+			return err
+		}
+		v[k] = val
+		return nil
+	})
+	if err != nil {
+		return crm.PlanSettings{}, fmt.Errorf("read plan settings: %w", err)
+	}
+	return crm.ParsePlanSettings(v), nil
+}
+
+// SetPlanSettings validates and stores the planner's settings in one transaction. Invalid
+// settings are refused with their crm.Errors and nothing is written.
+func (s *Store) SetPlanSettings(ctx context.Context, ps crm.PlanSettings) error {
+	if es := ps.Validate(); len(es) > 0 {
+		return fmt.Errorf("save plan settings: %w", es)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("save plan settings: %w", err)
+	}
+	defer tx.Rollback()
+	ts := stamp(s.now())
+	for k, v := range ps.Values() {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value, created_at, updated_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+			WHERE value <> excluded.value`, k, v, ts, ts); err != nil {
+			return fmt.Errorf("save plan settings: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save plan settings: %w", err)
+	}
+	return nil
+}
+
+// Snooze puts a plan item off until a later day (replacing an earlier snooze of the same item).
+func (s *Store) Snooze(ctx context.Context, z crm.Snooze) error {
+	if z.Until.IsZero() || z.Reason == "" {
+		return fmt.Errorf("snooze: %w", crm.Errors{{Field: "until", Key: "err.required"}})
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("snooze: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := customerArchived(ctx, tx, z.CustomerID); isNoRows(err) {
+		return fmt.Errorf("snooze: %w", missingCustomer())
+	} else if err != nil {
+		return fmt.Errorf("snooze: %w", err)
+	}
+	ts := stamp(s.now())
+	if _, err := tx.ExecContext(ctx, `INSERT INTO snoozes (customer_id, reason, ref, until, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (customer_id, reason, ref) DO UPDATE SET until = excluded.until,
+		updated_at = excluded.updated_at`, z.CustomerID, string(z.Reason), z.Ref, z.Until.String(), ts, ts); err != nil {
+		return fmt.Errorf("snooze: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("snooze: %w", err)
+	}
+	return nil
+}
+
+// SaveRecords saves several new records in one transaction, all or none (a holiday's bulk
+// "greeted"). Each is normalised and validated first; the first invalid one is refused with its
+// crm.Errors and nothing is written. On success their IDs and timestamps are set.
+func (s *Store) SaveRecords(ctx context.Context, rs []crm.Record) error {
+	for i := range rs {
+		if rs[i].ID != 0 {
+			return fmt.Errorf("save records: record %d is already in the book", rs[i].ID)
+		}
+		if errs := prepareRecord(&rs[i]); len(errs) > 0 {
+			return fmt.Errorf("save records: %w", errs)
+		}
+	}
+	if len(rs) == 0 {
+		return nil
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	base := s.changeRecords()
+	deltas, err := s.saveRecords(ctx, rs)
+	s.changedRecords(base, deltas)
+	if err != nil {
+		return fmt.Errorf("save records: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) saveRecords(ctx context.Context, rs []crm.Record) ([]countDelta, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return noChange, err
+	}
+	defer tx.Rollback()
+	ins, err := tx.PrepareContext(ctx, insertRecordSQL)
+	if err != nil {
+		return noChange, err
+	}
+	defer ins.Close()
+	ts := stamp(s.now())
+	ids := make([]int64, len(rs))
+	deltas := make([]countDelta, 0, len(rs))
+	for i := range rs {
+		archived, err := customerArchived(ctx, tx, rs[i].CustomerID)
+		if isNoRows(err) {
+			return noChange, missingCustomer()
+		} else if err != nil {
+			return noChange, err
+		}
+		vals := recordValues(&rs[i])
+		res, err := ins.ExecContext(ctx, append(vals, ts, ts)...)
+		if err != nil {
+			return noChange, err
+		}
+		if ids[i], err = res.LastInsertId(); err != nil {
+			return noChange, err
+		}
+		day, cell, err := recordCell(vals[1].(string), rs[i].Kind, rs[i].Channel)
+		if err != nil {
+			return noChange, err
+		}
+		deltas = append(deltas, countDelta{date: day, cell: cell, archived: archived, n: 1})
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, err // unknown outcome
+	}
+	at := parseStamp(ts)
+	for i := range rs {
+		rs[i].ID, rs[i].At, rs[i].CreatedAt, rs[i].UpdatedAt = ids[i], wallClock(rs[i].At), at, at
+	}
+	return deltas, nil
+}
+
+// Templates returns the message templates the user changed, by key, for language lang.
+func (s *Store) Templates(ctx context.Context, lang string) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT reason, body FROM templates WHERE lang = ? AND name = ''`, lang)
+	if err != nil {
+		return nil, fmt.Errorf("read templates: %w", err)
+	}
+	out := map[string]string{}
+	err = eachRow(rows, func() error {
+		var k, b string
+		if err := rows.Scan(&k, &b); err != nil {
+			return err
+		}
+		out[k] = b
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read templates: %w", err)
+	}
+	return out, nil
+}
+
+// MaxTemplate is the longest message template, in runes.
+const MaxTemplate = 2000
+
+// SetTemplate stores the user's template for key in language lang; an empty body restores the
+// default (deletes the row).
+func (s *Store) SetTemplate(ctx context.Context, lang, key, body string) error {
+	if !slices.Contains(crm.TemplateKeys, key) || lang == "" {
+		return fmt.Errorf("save template: unknown template %q (%q)", key, lang)
+	}
+	body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+	if n := len([]rune(body)); n > MaxTemplate {
+		return fmt.Errorf("save template: %w", crm.Errors{{Field: "template", Key: "err.too_long", Args: map[string]any{"Max": MaxTemplate}}})
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("save template: %w", err)
+	}
+	defer tx.Rollback()
+	if body == "" {
+		_, err = tx.ExecContext(ctx, `DELETE FROM templates WHERE reason = ? AND lang = ? AND name = ''`, key, lang)
+	} else {
+		ts := stamp(s.now())
+		_, err = tx.ExecContext(ctx, `INSERT INTO templates (reason, lang, name, body, created_at, updated_at)
+			VALUES (?, ?, '', ?, ?, ?) ON CONFLICT (reason, lang, name) DO UPDATE SET body = excluded.body,
+			updated_at = excluded.updated_at`, key, lang, body, ts, ts)
+	}
+	if err != nil {
+		return fmt.Errorf("save template: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("save template: %w", err)
+	}
+	return nil
+}
