@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -48,6 +49,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runDemo(args, stdout, stderr)
 	case "export":
 		return runExport(args, stdout, stderr)
+	case "today":
+		return runToday(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "carebook "+version)
 		return nil
@@ -235,5 +238,49 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	fmt.Fprintln(stdout, i18n.T("cli.export_done", "Path", *out, "Seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds())))
+	return nil
+}
+
+// runToday prints the plan of a day: readable, or the JSON of PRODUCT.md §4 with --json.
+func runToday(args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("today", stderr)
+	dateText := fs.String("date", "", i18n.T("cli.flag_date"))
+	asJSON := fs.Bool("json", false, i18n.T("cli.flag_json"))
+	all := fs.Bool("all", false, i18n.T("cli.flag_all"))
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	day := crm.DateOf(time.Now())
+	if *dateText != "" {
+		d, err := crm.ParseDate(*dateText)
+		if err != nil {
+			return errors.New(i18n.T("cli.bad_date", "Value", *dateText))
+		}
+		day = d
+	}
+	ctx := context.Background()
+	s, err := openBook(ctx, *db)
+	if err != nil {
+		return fmt.Errorf("today: %w", err)
+	}
+	defer s.Close()
+	plan, err := s.Plan(ctx, day)
+	if err != nil {
+		return fmt.Errorf("today: %w", err)
+	}
+	w := bufio.NewWriterSize(stdout, 1<<16)
+	if *asJSON {
+		b, err := plan.JSON()
+		if err != nil {
+			return fmt.Errorf("today: %w", err)
+		}
+		w.Write(b)
+		w.WriteByte('\n')
+	} else {
+		ui.WritePlan(w, &plan, *all)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("today: %w", err)
+	}
 	return nil
 }

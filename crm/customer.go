@@ -31,10 +31,15 @@ var Tiers = []Tier{TierVIP, TierMajor, TierOrdinary, TierSmall}
 
 // Rank orders tiers: vip 0 … small 3; an unknown tier sorts last.
 func (t Tier) Rank() int {
-	for i, x := range Tiers {
-		if x == t {
-			return i
-		}
+	switch t {
+	case TierVIP:
+		return 0
+	case TierMajor:
+		return 1
+	case TierOrdinary:
+		return 2
+	case TierSmall:
+		return 3
 	}
 	return len(Tiers)
 }

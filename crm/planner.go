@@ -2,6 +2,7 @@ package crm
 
 import (
 	"cmp"
+	"encoding/binary"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,7 +18,8 @@ func PlanDay(d Date, s PlanSettings, in *PlanInput) Plan {
 	if d.IsZero() {
 		return p
 	}
-	pl := planner{d: d, s: s, snoozed: map[snoozeKey]bool{}}
+	pl := planner{d: d, s: s, snoozed: map[snoozeKey]bool{},
+		items: make([]PlanItem, 0, len(in.Customers)+len(in.Purchases)/2)}
 	for _, z := range in.Snoozes {
 		if z.Until > d {
 			pl.snoozed[snoozeKey{z.CustomerID, z.Reason, z.Ref}] = true
@@ -61,8 +63,7 @@ func PlanDay(d Date, s PlanSettings, in *PlanInput) Plan {
 		pl.holiday(c)
 		pl.cadenceOrRecall(c)
 	}
-	sortItems(pl.items)
-	p.Maintain = pl.items
+	p.Maintain = sortItems(pl.items)
 	p.Expired = pl.expired
 	return p
 }
@@ -213,36 +214,72 @@ func (pl *planner) cadenceOrRecall(c *PlanCustomer) {
 
 // reasonRank orders the reasons of one customer's items on the same due day.
 func reasonRank(r Reason) int {
-	if i := slices.Index(MaintainReasons, r); i >= 0 {
-		return i
+	switch r {
+	case ReasonRoutine:
+		return 0
+	case ReasonFollowUp:
+		return 1
+	case ReasonBirthday:
+		return 2
+	case ReasonImportantDate:
+		return 3
+	case ReasonHoliday:
+		return 4
+	case ReasonCadence:
+		return 5
+	case ReasonRecall:
+		return 6
 	}
-	return len(MaintainReasons)
+	return 7
 }
 
-// sortItems puts items in the order of PRODUCT.md §3: overdue first, then tier (vip → small),
-// then due date, then name (then code and reason, so the order is total).
-func sortItems(items []PlanItem) {
-	slices.SortStableFunc(items, func(a, b PlanItem) int {
-		if ao, bo := a.Overdue > 0, b.Overdue > 0; ao != bo {
-			if ao {
-				return -1
-			}
-			return 1
+// sortItems returns items in the order of PRODUCT.md §3: overdue first, then tier (vip → small),
+// then due date, then name (then code and reason, so the order is total). Items are large: the
+// sort orders small keys and moves each item once.
+func sortItems(items []PlanItem) []PlanItem {
+	type key struct {
+		rank uint64 // overdue, tier, due, reason packed
+		name uint64 // the name's first 8 bytes, big-endian: most ties end here
+		i    int32
+	}
+	keys := make([]key, len(items))
+	for i := range items {
+		it := &items[i]
+		var late uint64 = 1
+		if it.Overdue > 0 {
+			late = 0
+		}
+		var name [8]byte
+		copy(name[:], it.Customer.Name)
+		keys[i] = key{late<<62 | uint64(it.Customer.Tier.Rank())<<58 | uint64(uint32(it.Due))<<8 | uint64(reasonRank(it.Reason)),
+			binary.BigEndian.Uint64(name[:]), int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		x, y := &items[a.i], &items[b.i]
+		if c := cmp.Compare(a.rank>>8, b.rank>>8); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.name, b.name); c != 0 {
+			return c
 		}
 		return cmp.Or(
-			cmp.Compare(a.Customer.Tier.Rank(), b.Customer.Tier.Rank()),
-			cmp.Compare(a.Due, b.Due),
-			strings.Compare(a.Customer.Name, b.Customer.Name),
-			strings.Compare(a.Customer.Code, b.Customer.Code),
-			cmp.Compare(a.Customer.ID, b.Customer.ID),
-			cmp.Compare(reasonRank(a.Reason), reasonRank(b.Reason)),
-			strings.Compare(a.Ref, b.Ref),
+			strings.Compare(x.Customer.Name, y.Customer.Name),
+			strings.Compare(x.Customer.Code, y.Customer.Code),
+			cmp.Compare(x.Customer.ID, y.Customer.ID),
+			cmp.Compare(a.rank&0xff, b.rank&0xff),
+			strings.Compare(x.Ref, y.Ref),
+			cmp.Compare(a.i, b.i),
 		)
 	})
+	sorted := make([]PlanItem, len(items))
+	for i, k := range keys {
+		sorted[i] = items[k.i]
+	}
+	return sorted
 }
 
 // SortPlanItems sorts items in the order of PRODUCT.md §3 (for lists merged from several rules).
-func SortPlanItems(items []PlanItem) { sortItems(items) }
+func SortPlanItems(items []PlanItem) { copy(items, sortItems(items)) }
 
 // HolidaysOn returns the enabled holidays that fall on d (usually none, rarely two).
 func HolidaysOn(d Date, enabled map[string]bool) []Holiday {

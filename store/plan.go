@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"carebook/crm"
 )
@@ -62,11 +63,11 @@ func loadPlanInput(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSetti
 		}
 		err = eachRow(rows, func() error {
 			var p crm.PlanPurchase
-			var date string
+			var date sql.RawBytes
 			if err := rows.Scan(&p.ID, &p.CustomerID, &date); err != nil {
 				return err
 			}
-			if p.Date, err = crm.ParseDate(date); err != nil {
+			if p.Date, err = parseDay(date); err != nil {
 				return err
 			}
 			in.Purchases = append(in.Purchases, p)
@@ -87,13 +88,14 @@ func loadPlanInput(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSetti
 	}
 	err = eachRow(rows, func() error {
 		var r crm.PlanRecord
-		var kind, date string
+		var kind string
+		var date sql.RawBytes
 		if err := rows.Scan(&r.CustomerID, &kind, &date); err != nil {
 			return err
 		}
 		r.Kind = crm.RecordKind(kind)
 		var err error
-		if r.Date, err = crm.ParseDate(date); err != nil {
+		if r.Date, err = parseDay(date); err != nil {
 			return err
 		}
 		in.Records = append(in.Records, r)
@@ -216,7 +218,7 @@ func loadWindowKeyDates(ctx context.Context, tx *sql.Tx, ps crm.PlanSettings, d 
 
 // planCustomerColumns are read for every customer of the plan; the last five are its history as
 // kept in plan_state (right as of today).
-const planCustomerColumns = `p.customer_id, c.code, c.name, c.remark, p.gender, p.tier, p.dnd, p.created,
+const planCustomerColumns = `p.customer_id, p.code, p.name, p.remark, p.gender, p.tier, p.dnd, p.created,
 	p.last_at, p.last_id, p.last_next, p.last_next_step, p.last_recall, p.last_purchase`
 
 // loadPlanCustomers reads the customers (not archived, created on or before d) that may have an
@@ -260,7 +262,7 @@ func loadPlanCustomers(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanS
 	stale := "(p.last_at >= :next OR p.last_purchase > :day OR p.last_recall >= :next)"
 	conds = append(conds, stale)
 	q := `SELECT ` + planCustomerColumns + `, coalesce(` + stale + `, 0)
-		FROM plan_state p JOIN customers c ON c.id = p.customer_id
+		FROM plan_state p
 		WHERE p.archived = 0 AND p.created <= :day AND (` + strings.Join(conds, " OR ") + `)`
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -299,10 +301,12 @@ func loadPlanCustomers(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanS
 
 type scanner interface{ Scan(dest ...any) error }
 
-// scanPlanCustomer reads planCustomerColumns (and, when more is given, what follows).
+// scanPlanCustomer reads planCustomerColumns (and, when more is given, what follows). Dates are
+// read as raw bytes and parsed without time.Parse: a plan reads up to every customer.
 func scanPlanCustomer(r scanner, c *crm.PlanCustomer, more ...any) error {
-	var gender, tier, created string
-	var lastAt, lastNext, lastStep, lastRecall, lastPurchase sql.NullString
+	var gender, tier string
+	var created, lastAt, lastNext, lastRecall, lastPurchase sql.RawBytes
+	var lastStep sql.NullString
 	var lastID sql.NullInt64
 	dest := append([]any{&c.ID, &c.Code, &c.Name, &c.Remark, &gender, &tier, &c.DoNotDisturb, &created,
 		&lastAt, &lastID, &lastNext, &lastStep, &lastRecall, &lastPurchase}, more...)
@@ -311,38 +315,33 @@ func scanPlanCustomer(r scanner, c *crm.PlanCustomer, more ...any) error {
 	}
 	c.Gender, c.Tier = crm.Gender(gender), crm.Tier(tier)
 	var err error
-	if c.Created, err = crm.ParseDate(created); err != nil {
+	if c.Created, err = parseDay(created); err != nil {
 		return err
 	}
 	return setHistory(c, lastAt, lastID, lastNext, lastStep, lastRecall, lastPurchase)
 }
 
-// setHistory fills the history fields of c from their stored text.
-func setHistory(c *crm.PlanCustomer, lastAt sql.NullString, lastID sql.NullInt64, lastNext, lastStep, lastRecall, lastPurchase sql.NullString) error {
-	*c = crm.PlanCustomer{ID: c.ID, Code: c.Code, Name: c.Name, Remark: c.Remark, Gender: c.Gender, Tier: c.Tier,
-		DoNotDisturb: c.DoNotDisturb, Created: c.Created, Birthday: c.Birthday, Dates: c.Dates}
+// setHistory fills the history fields of c from their stored text (nil: none).
+func setHistory(c *crm.PlanCustomer, lastAt []byte, lastID sql.NullInt64, lastNext []byte, lastStep sql.NullString, lastRecall, lastPurchase []byte) error {
+	c.LastRecordAt, c.LastRecordID, c.NextDate, c.NextStep, c.LastRecall, c.LastPurchase = time.Time{}, 0, 0, "", 0, 0
 	var err error
-	if lastAt.Valid {
-		if c.LastRecordAt, err = parseAt([]byte(lastAt.String)); err != nil {
+	if lastAt != nil {
+		if c.LastRecordAt, err = parseAt(lastAt); err != nil {
 			return err
 		}
 		c.LastRecordID = lastID.Int64
 		c.NextStep = lastStep.String
-		if lastNext.Valid {
-			if c.NextDate, err = crm.ParseDate(lastNext.String); err != nil {
-				return err
-			}
-		}
-	}
-	if lastRecall.Valid {
-		if c.LastRecall, err = crm.ParseDate(lastRecall.String[:10]); err != nil {
+		if c.NextDate, err = parseDay(lastNext); err != nil {
 			return err
 		}
 	}
-	if lastPurchase.Valid {
-		if c.LastPurchase, err = crm.ParseDate(lastPurchase.String); err != nil {
+	if len(lastRecall) >= 10 {
+		if c.LastRecall, err = parseDay(lastRecall[:10]); err != nil {
 			return err
 		}
+	}
+	if c.LastPurchase, err = parseDay(lastPurchase); err != nil {
+		return err
 	}
 	return nil
 }
@@ -366,7 +365,8 @@ func historyAsOf(ctx context.Context, tx *sql.Tx, d crm.Date, ids []int64) (map[
 	out := make(map[int64]crm.PlanCustomer, len(ids))
 	err = eachRow(rows, func() error {
 		var c crm.PlanCustomer
-		var lastAt, lastNext, lastStep, lastRecall, lastPurchase sql.NullString
+		var lastAt, lastNext, lastRecall, lastPurchase sql.RawBytes
+		var lastStep sql.NullString
 		var lastID sql.NullInt64
 		if err := rows.Scan(&c.ID, &lastAt, &lastID, &lastNext, &lastStep, &lastRecall, &lastPurchase); err != nil {
 			return err

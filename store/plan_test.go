@@ -93,7 +93,7 @@ func checkPlanState(t *testing.T, s *Store) {
 	t.Helper()
 	var n int
 	err := s.db.QueryRow(`SELECT count(*) FROM customers c LEFT JOIN plan_state p ON p.customer_id = c.id
-		WHERE p.customer_id IS NULL OR p.tier <> c.tier OR p.dnd <> c.dnd OR p.gender <> c.gender
+		WHERE p.customer_id IS NULL OR p.code <> c.code OR p.name <> c.name OR p.remark <> c.remark OR p.tier <> c.tier OR p.dnd <> c.dnd OR p.gender <> c.gender
 		OR p.created <> c.created OR p.archived <> (c.archived_at IS NOT NULL)
 		OR p.last_id IS NOT (SELECT id FROM records WHERE customer_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
 		OR p.last_at IS NOT (SELECT at FROM records WHERE customer_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
@@ -112,7 +112,6 @@ func checkPlanState(t *testing.T, s *Store) {
 		t.Fatalf("plan_state: %d customers out of date, %d rows without a customer", n, extra)
 	}
 }
-
 
 // The planner's summary stays right through bulk inserts, saves, edits, deletes, archive and
 // purge.
@@ -156,7 +155,7 @@ func TestPlanStateFollowsEveryWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	full.Tier, full.DoNotDisturb, full.Gender = crm.TierVIP, true, crm.GenderFemale
+	full.Tier, full.DoNotDisturb, full.Gender, full.Name, full.Remark = crm.TierVIP, true, crm.GenderFemale, "新名字", "小新"
 	if err := s.SaveCustomer(ctx, full); err != nil {
 		t.Fatal(err)
 	}

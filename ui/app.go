@@ -44,10 +44,23 @@ type RecordBook interface {
 	RecordRows(ctx context.Context, q crm.RecordQuery, offset, limit int) ([]crm.RecordRow, error)
 }
 
+// PlanBook is what the Today screen and the rules settings need: the plan of a day, and what
+// marks its items done or puts them off.
+type PlanBook interface {
+	Plan(ctx context.Context, d crm.Date) (crm.Plan, error)
+	PlanSettings(ctx context.Context) (crm.PlanSettings, error)
+	SetPlanSettings(ctx context.Context, ps crm.PlanSettings) error
+	Snooze(ctx context.Context, z crm.Snooze) error
+	SaveRecords(ctx context.Context, rs []crm.Record) error
+	Templates(ctx context.Context, lang string) (map[string]string, error)
+	SetTemplate(ctx context.Context, lang, key, body string) error
+}
+
 // Book is everything the window needs from an open book.
 type Book interface {
 	CustomerBook
 	RecordBook
+	PlanBook
 	Path() string
 }
 
@@ -104,6 +117,7 @@ type Window struct {
 	editor    interface{ onSave() }
 	customers *customersScreen
 	settings  *settingsScreen
+	todayView *todayScreen
 }
 
 // SetupLanguage applies the saved language, or the system locale's when none was chosen.
@@ -180,7 +194,8 @@ func (w *Window) buildUI() {
 	w.customers = newCustomersScreen(w)
 	w.records = newRecordsScreen(w)
 	w.settings = newSettingsScreen(w)
-	w.screens = []screen{w.customers, w.records, w.settings}
+	w.todayView = newTodayScreen(w)
+	w.screens = []screen{w.todayView, w.customers, w.records, w.settings}
 
 	w.body = container.NewStack()
 	w.nav = widget.NewList(
@@ -371,6 +386,9 @@ func (w *Window) afterRecordChange() {
 	w.customers.card.loadTimeline()
 	if w.records != nil {
 		w.records.reload()
+	}
+	if w.todayView != nil {
+		w.todayView.reload()
 	}
 }
 

@@ -245,7 +245,11 @@ func (s *customersScreen) onSelect(id widget.ListItemID) {
 	if id >= len(s.results) {
 		return
 	}
-	cid := s.results[id].ID
+	s.open(s.results[id].ID)
+}
+
+// open loads customer cid into the card and shows it.
+func (s *customersScreen) open(cid int64) {
 	if cid == s.selected && s.card.customer != nil && s.card.customer.ID == cid {
 		s.showCard()
 		return

@@ -28,6 +28,7 @@ func saveCustomer(t *testing.T, st *store.Store, c *crm.Customer) *crm.Customer 
 func TestLogContactFromTheCard(t *testing.T) {
 	w, st := newTestWindow(t, i18n.ZhHans)
 	c := saveCustomer(t, st, &crm.Customer{Name: "张三", Phones: []string{"13812345678"}})
+	w.show(w.customers)
 	cs := w.customers
 	cs.reload()
 	w.Wait()

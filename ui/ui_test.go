@@ -241,13 +241,16 @@ func TestFiltersByTierAndTag(t *testing.T) {
 
 func TestLanguageSwitch(t *testing.T) {
 	w, _ := newTestWindow(t, i18n.English)
-	if got := w.screens[0].title(); got != "Customers" {
+	if got := w.screens[0].title(); got != "Today" {
+		t.Fatalf("the first screen is %q, want Today", got)
+	}
+	if got := w.customers.title(); got != "Customers" {
 		t.Fatalf("title = %q", got)
 	}
 	w.show(w.settings)
 	w.settings.language.SetSelected(i18n.ZhHant.Name())
 	w.Wait()
-	if got := w.screens[0].title(); got != "顧客" {
+	if got := w.customers.title(); got != "顧客" {
 		t.Errorf("after switching: %q", got)
 	}
 	if got := w.app.Preferences().String(prefLanguage); got != string(i18n.ZhHant) {

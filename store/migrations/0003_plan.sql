@@ -1,13 +1,16 @@
 -- Carebook schema 3: what the daily planner (PRODUCT.md §2, §3) reads, kept narrow so that the
 -- plan of a day is a few index scans, never a pass over the wide customer rows or the records.
 --
--- plan_state holds, per customer, the card fields the rules test and the history summed up:
+-- plan_state holds, per customer, the card fields the rules test and the items name and the history summed up:
 -- the latest record (greatest at, then greatest id) with its next date and step, the latest
 -- recall record and the latest purchase. Triggers keep it right on every write; the bulk inserts
 -- suspend the record and purchase triggers and refresh the rows they touched at once
 -- (store/plan.go). Everything here is derived: it can be rebuilt from the other tables.
 CREATE TABLE plan_state (
     customer_id    INTEGER PRIMARY KEY REFERENCES customers (id) ON DELETE CASCADE,
+    code           TEXT    NOT NULL,
+    name           TEXT    NOT NULL,
+    remark         TEXT    NOT NULL,
     tier           TEXT    NOT NULL,
     dnd            INTEGER NOT NULL,
     gender         TEXT    NOT NULL,
@@ -22,8 +25,8 @@ CREATE TABLE plan_state (
 );
 CREATE INDEX plan_state_next ON plan_state (last_next) WHERE last_next IS NOT NULL;
 
-INSERT INTO plan_state (customer_id, tier, dnd, gender, created, archived)
-    SELECT id, tier, dnd, gender, created, archived_at IS NOT NULL FROM customers;
+INSERT INTO plan_state (customer_id, code, name, remark, tier, dnd, gender, created, archived)
+    SELECT id, code, name, remark, tier, dnd, gender, created, archived_at IS NOT NULL FROM customers;
 UPDATE plan_state SET
     (last_at, last_id, last_next, last_next_step) = (SELECT at, id, next_date, next_step FROM records
         WHERE customer_id = plan_state.customer_id ORDER BY at DESC, id DESC LIMIT 1),
@@ -31,11 +34,11 @@ UPDATE plan_state SET
     last_purchase = (SELECT max(date) FROM purchases WHERE customer_id = plan_state.customer_id);
 
 CREATE TRIGGER plan_customer_insert AFTER INSERT ON customers BEGIN
-    INSERT INTO plan_state (customer_id, tier, dnd, gender, created, archived)
-        VALUES (new.id, new.tier, new.dnd, new.gender, new.created, new.archived_at IS NOT NULL);
+    INSERT INTO plan_state (customer_id, code, name, remark, tier, dnd, gender, created, archived)
+        VALUES (new.id, new.code, new.name, new.remark, new.tier, new.dnd, new.gender, new.created, new.archived_at IS NOT NULL);
 END;
-CREATE TRIGGER plan_customer_update AFTER UPDATE OF tier, dnd, gender, created, archived_at ON customers BEGIN
-    UPDATE plan_state SET tier = new.tier, dnd = new.dnd, gender = new.gender, created = new.created,
+CREATE TRIGGER plan_customer_update AFTER UPDATE OF code, name, remark, tier, dnd, gender, created, archived_at ON customers BEGIN
+    UPDATE plan_state SET code = new.code, name = new.name, remark = new.remark, tier = new.tier, dnd = new.dnd, gender = new.gender, created = new.created,
         archived = new.archived_at IS NOT NULL WHERE customer_id = new.id;
 END;
 

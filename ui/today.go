@@ -1,0 +1,435 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"carebook/assets/i18n"
+	"carebook/crm"
+)
+
+// todayScreen answers the daily 3 questions (每日3问) for a day: whom to maintain, invite and
+// serve, each item with why, how overdue, and one-click done, snooze and open.
+type todayScreen struct {
+	w *Window
+
+	day       crm.Date
+	plan      crm.Plan
+	templates map[string]string
+	loading   int // generation of the latest load
+	notified  bool
+
+	dayLabel  *widget.Label
+	dateEntry *widget.DateEntry
+	prevDay   *widget.Button
+	nextDay   *widget.Button
+	todayBtn  *widget.Button
+	note      *widget.Label // "planning another day" and messages
+	columns   [3]*planColumn
+	root      fyne.CanvasObject
+}
+
+// planColumn is one question: its title, its rows and the list showing them.
+type planColumn struct {
+	key    string // maintain, invite, serve
+	title  *widget.Label
+	rows   []planRow
+	list   *widget.List
+	empty  *widget.Label
+	stack  *fyne.Container
+	screen *todayScreen
+}
+
+// planRow is an item, or a group of holiday items.
+type planRow struct {
+	item  *crm.PlanItem
+	group *holidayGroup
+}
+
+func newTodayScreen(w *Window) *todayScreen {
+	s := &todayScreen{w: w, day: w.today()}
+	s.buildUI()
+	s.reload()
+	return s
+}
+
+func (s *todayScreen) title() string              { return i18n.T("nav.today") }
+func (s *todayScreen) icon() fyne.Resource        { return theme.HomeIcon() }
+func (s *todayScreen) content() fyne.CanvasObject { return s.root }
+
+func (s *todayScreen) buildUI() {
+	s.dayLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.dateEntry = widget.NewDateEntry()
+	s.dateEntry.OnChanged = s.onDatePicked
+	s.prevDay = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.setDay(s.day.AddDays(-1)) })
+	s.nextDay = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.setDay(s.day.AddDays(1)) })
+	s.todayBtn = widget.NewButton(i18n.T("today.today"), func() { s.setDay(s.w.today()) })
+	s.note = widget.NewLabel("")
+	s.note.Wrapping = fyne.TextWrapWord
+	s.note.Hide()
+	header := container.NewBorder(nil, nil,
+		container.NewHBox(s.prevDay, s.todayBtn, s.nextDay, container.NewGridWrap(fyne.NewSize(150, s.dateEntry.MinSize().Height), s.dateEntry)),
+		nil, s.dayLabel)
+	cols := make([]fyne.CanvasObject, 3)
+	for i, key := range []string{"maintain", "invite", "serve"} {
+		c := &planColumn{key: key, screen: s}
+		c.build()
+		s.columns[i] = c
+		cols[i] = c.root()
+	}
+	s.root = container.NewBorder(container.NewVBox(header, s.note, widget.NewSeparator()), nil, nil, nil,
+		container.NewAdaptiveGrid(3, cols...))
+	s.showDay()
+}
+
+func (c *planColumn) build() {
+	c.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	c.list = widget.NewList(func() int { return len(c.rows) }, c.newRow, c.updateRow)
+	c.list.OnSelected = func(id widget.ListItemID) { c.list.Unselect(id) }
+	c.empty = widget.NewLabel("")
+	c.empty.Wrapping = fyne.TextWrapWord
+	c.empty.Alignment = fyne.TextAlignCenter
+	c.stack = container.NewStack(c.list)
+}
+
+func (c *planColumn) root() fyne.CanvasObject {
+	question := widget.NewLabel(i18n.T("today." + c.key + "_question"))
+	question.Wrapping = fyne.TextWrapWord
+	question.SizeName = theme.SizeNameCaptionText
+	return widget.NewCard("", "", container.NewBorder(container.NewVBox(c.title, question, widget.NewSeparator()), nil, nil, nil, c.stack))
+}
+
+// planRowView is the template of a row: who and when, why, and the actions.
+type planRowView struct {
+	name, tier, when, why *widget.Label
+	done, snooze, open    *widget.Button
+}
+
+func (c *planColumn) newRow() fyne.CanvasObject {
+	v := &planRowView{
+		name: widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		tier: widget.NewLabel(""),
+		when: widget.NewLabel(""),
+		why:  widget.NewLabel(""),
+	}
+	v.name.Truncation = fyne.TextTruncateEllipsis
+	v.why.Truncation = fyne.TextTruncateEllipsis
+	v.tier.SizeName = theme.SizeNameCaptionText
+	v.tier.Importance = widget.HighImportance
+	v.when.SizeName = theme.SizeNameCaptionText
+	v.done = widget.NewButtonWithIcon("", theme.ConfirmIcon(), nil)
+	v.done.Importance = widget.HighImportance
+	v.snooze = widget.NewButtonWithIcon("", theme.HistoryIcon(), nil)
+	v.open = widget.NewButtonWithIcon("", theme.AccountIcon(), nil)
+	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.tier, v.when), v.name)
+	box := container.NewBorder(nil, nil, nil, container.NewHBox(v.done, v.snooze, v.open),
+		container.New(layout.NewCustomPaddedVBoxLayout(0), top, v.why))
+	h := &rowHolder{box: box, view: v}
+	h.ExtendBaseWidget(h)
+	return h
+}
+
+// rowHolder lets updateRow find the row's widgets.
+type rowHolder struct {
+	widget.BaseWidget
+	box  *fyne.Container
+	view *planRowView
+}
+
+func (r *rowHolder) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+func (c *planColumn) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	v := o.(*rowHolder).view
+	if id >= len(c.rows) {
+		return
+	}
+	s := c.screen
+	row := c.rows[id]
+	onDay := s.day == s.w.today()
+	if g := row.group; g != nil {
+		v.name.SetText(i18n.T("today.holiday_group", "Holiday", holidayName(g.key), "Count", len(g.items)))
+		v.tier.SetText("")
+		v.when.SetText(i18n.T("when.today"))
+		v.why.SetText(i18n.T("today.holiday_hint"))
+		v.done.OnTapped = func() { s.onGreetGroup(g) }
+		v.snooze.SetIcon(theme.ContentCopyIcon())
+		v.snooze.OnTapped = func() { s.copyMessage(&g.items[0]) }
+		v.snooze.Enable()
+		v.open.Hide()
+	} else {
+		it := row.item
+		v.name.SetText(it.Customer.DisplayName())
+		v.tier.SetText(tierLabel(it.Customer.Tier))
+		v.when.SetText(itemWhen(it, s.day))
+		v.when.Importance = widget.MediumImportance
+		if it.Overdue > 0 {
+			v.when.Importance = widget.DangerImportance
+		}
+		v.when.Refresh()
+		v.why.SetText(itemWhy(it, s.day))
+		v.done.OnTapped = func() { s.onDone(it) }
+		v.snooze.SetIcon(theme.HistoryIcon())
+		v.snooze.OnTapped = func() { s.onSnooze(it) }
+		v.open.OnTapped = func() { s.onOpen(it) }
+		v.open.Show()
+		if onDay {
+			v.snooze.Enable()
+		} else {
+			v.snooze.Disable()
+		}
+	}
+	if onDay {
+		v.done.Enable()
+	} else {
+		v.done.Disable()
+	}
+}
+
+// setDay plans another day.
+func (s *todayScreen) setDay(d crm.Date) {
+	if d.IsZero() || d == s.day {
+		return
+	}
+	s.day = d
+	s.showDay()
+	s.reload()
+}
+
+func (s *todayScreen) onDatePicked(t *time.Time) {
+	if t != nil {
+		s.setDay(crm.DateOf(*t))
+	}
+}
+
+// showDay writes the planned day in the header and says when it is not today.
+func (s *todayScreen) showDay() {
+	wd := i18n.T("weekday." + lowerWeekday(s.day))
+	s.dayLabel.SetText(i18n.T("today.heading", "Date", shortDate(s.day), "Weekday", wd, "Year", s.day.Year()))
+	t := s.day.Time()
+	if s.dateEntry.Date == nil || crm.DateOf(*s.dateEntry.Date) != s.day {
+		s.dateEntry.SetDate(&t)
+	}
+	if s.day == s.w.today() {
+		s.todayBtn.Disable()
+		s.setNote("")
+	} else {
+		s.todayBtn.Enable()
+		s.setNote(i18n.T("today.other_day"))
+	}
+}
+
+func lowerWeekday(d crm.Date) string {
+	return [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}[d.Weekday()]
+}
+
+func (s *todayScreen) setNote(text string) {
+	s.note.SetText(text)
+	if text == "" {
+		s.note.Hide()
+	} else {
+		s.note.Show()
+	}
+}
+
+// reload plans the day off the UI goroutine and shows it.
+func (s *todayScreen) reload() {
+	s.loading++
+	gen, day, book := s.loading, s.day, s.w.book
+	for _, c := range s.columns {
+		c.title.SetText(i18n.T("today."+c.key+"_count", "Count", "…"))
+	}
+	lang := string(i18n.Current())
+	s.w.async(func() func() {
+		ctx := context.Background()
+		plan, err := book.Plan(ctx, day)
+		var tpl map[string]string
+		if err == nil {
+			tpl, err = book.Templates(ctx, lang)
+		}
+		return func() {
+			if gen != s.loading {
+				return
+			}
+			if err != nil {
+				s.setNote(i18n.T("today.load_failed", "Error", err))
+				return
+			}
+			s.plan, s.templates = plan, tpl
+			s.show()
+			if !s.notified && day == s.w.today() {
+				s.notified = true
+				s.notify()
+			}
+		}
+	})
+}
+
+// show puts the plan in the three columns.
+func (s *todayScreen) show() {
+	lists := [3][]crm.PlanItem{s.plan.Maintain, s.plan.Invite, s.plan.Serve}
+	for i, c := range s.columns {
+		rest, groups := groupHolidays(lists[i])
+		rows := make([]planRow, 0, len(rest)+len(groups))
+		for _, g := range groups {
+			rows = append(rows, planRow{group: g})
+		}
+		for j := range rest {
+			rows = append(rows, planRow{item: &rest[j]})
+		}
+		c.rows = rows
+		c.title.SetText(i18n.T("today."+c.key+"_count", "Count", len(lists[i])))
+		if len(rows) == 0 {
+			c.empty.SetText(i18n.T("today." + c.key + "_empty"))
+			c.stack.Objects = []fyne.CanvasObject{container.NewCenter(container.NewGridWrap(fyne.NewSize(260, 120), c.empty))}
+		} else {
+			c.stack.Objects = []fyne.CanvasObject{c.list}
+		}
+		c.stack.Refresh()
+		c.list.Refresh()
+	}
+}
+
+// notify sends the desktop notification that sums up today's plan (once, at start).
+func (s *todayScreen) notify() {
+	s.w.app.SendNotification(fyne.NewNotification(i18n.T("today.notify_title"),
+		i18n.T("today.notify_body", "Maintain", len(s.plan.Maintain), "Invite", len(s.plan.Invite), "Serve", len(s.plan.Serve))))
+}
+
+// message fills the item's template (the user's, else the default of the language).
+func (s *todayScreen) message(it *crm.PlanItem) string {
+	key := it.TemplateKey()
+	body := s.templates[key]
+	if body == "" {
+		body = i18n.T("tpl." + key)
+	}
+	v := crm.TemplateVars{Name: it.Customer.Name, Remark: it.Customer.Remark, Date: shortDate(it.Due)}
+	if it.Reason == crm.ReasonHoliday {
+		v.Holiday = holidayName(it.Holiday)
+	}
+	if it.Occurs != 0 {
+		v.Date = shortDate(it.Occurs)
+	}
+	if it.Event != nil {
+		v.Event, v.Date = it.Event.Name, shortDate(it.Event.Date)
+	}
+	return crm.FillTemplate(body, v)
+}
+
+// record is the maintenance record that marks the item done, now.
+func (s *todayScreen) record(it *crm.PlanItem, content string) crm.Record {
+	return crm.Record{CustomerID: it.Customer.ID, At: wallClock(s.w.opts.Now()), Kind: it.Reason.RecordKind(),
+		Channel: crm.ChannelWeChat, Content: content}
+}
+
+// copyMessage puts the item's message on the clipboard.
+func (s *todayScreen) copyMessage(it *crm.PlanItem) {
+	s.w.app.Clipboard().SetContent(s.message(it))
+	s.setNote(i18n.T("today.copied"))
+}
+
+// onDone logs the matching record with the filled message and copies the message.
+func (s *todayScreen) onDone(it *crm.PlanItem) {
+	if s.day != s.w.today() {
+		return
+	}
+	msg := s.message(it)
+	rs := []crm.Record{s.record(it, msg)}
+	name := it.Customer.DisplayName()
+	s.save(func(ctx context.Context) error { return s.w.book.SaveRecords(ctx, rs) }, func() {
+		s.w.app.Clipboard().SetContent(msg)
+		s.setNote(i18n.T("today.done", "Name", name))
+	})
+}
+
+// onGreetGroup logs a greeting for every customer of a holiday group, after a confirmation.
+func (s *todayScreen) onGreetGroup(g *holidayGroup) {
+	if s.day != s.w.today() {
+		return
+	}
+	text := i18n.T("today.greet_confirm", "Count", len(g.items), "Holiday", holidayName(g.key))
+	dialog.ShowConfirm(i18n.T("today.greet_title"), text, func(ok bool) {
+		if ok {
+			s.greetGroup(g)
+		}
+	}, s.w.win)
+}
+
+func (s *todayScreen) greetGroup(g *holidayGroup) {
+	rs := make([]crm.Record, len(g.items))
+	for i := range g.items {
+		rs[i] = s.record(&g.items[i], s.message(&g.items[i]))
+	}
+	n, msg := len(rs), s.message(&g.items[0])
+	s.save(func(ctx context.Context) error { return s.w.book.SaveRecords(ctx, rs) }, func() {
+		s.w.app.Clipboard().SetContent(msg)
+		s.setNote(i18n.T("today.greeted", "Count", n))
+	})
+}
+
+// save runs a write off the UI goroutine, then reloads the plan (and what shows records).
+func (s *todayScreen) save(op func(context.Context) error, done func()) {
+	s.w.async(func() func() {
+		err := op(context.Background())
+		return func() {
+			var es crm.Errors
+			switch {
+			case errors.As(err, &es):
+				s.setNote(i18n.T("today.save_failed", "Error", fieldErrorText(&es[0])))
+			case err != nil:
+				s.setNote(i18n.T("today.save_failed", "Error", err))
+			default:
+				done()
+				s.w.afterRecordChange()
+			}
+		}
+	})
+}
+
+// onSnooze asks until when to put the item off.
+func (s *todayScreen) onSnooze(it *crm.PlanItem) {
+	if s.day != s.w.today() {
+		return
+	}
+	var d dialog.Dialog
+	pick := func(days int) *widget.Button {
+		label := i18n.T("today.snooze_days", "Days", days)
+		if days == 1 {
+			label = i18n.T("today.snooze_tomorrow")
+		}
+		return widget.NewButton(label, func() { d.Hide(); s.snooze(it, s.day.AddDays(days)) })
+	}
+	entry := widget.NewDateEntry()
+	entry.OnChanged = func(t *time.Time) {
+		if t != nil && crm.DateOf(*t) > s.day {
+			d.Hide()
+			s.snooze(it, crm.DateOf(*t))
+		}
+	}
+	body := container.NewVBox(widget.NewLabel(i18n.T("today.snooze_text", "Name", it.Customer.DisplayName())),
+		pick(1), pick(3), pick(7), widget.NewLabel(i18n.T("today.snooze_pick")), entry)
+	d = dialog.NewCustom(i18n.T("today.snooze_title"), i18n.T("common.cancel"), body, s.w.win)
+	d.Show()
+}
+
+// snooze hides the item until the day until.
+func (s *todayScreen) snooze(it *crm.PlanItem, until crm.Date) {
+	z := crm.Snooze{CustomerID: it.Customer.ID, Reason: it.Reason, Ref: it.Ref, Until: until}
+	name := it.Customer.DisplayName()
+	s.save(func(ctx context.Context) error { return s.w.book.Snooze(ctx, z) }, func() {
+		s.setNote(i18n.T("today.snoozed", "Name", name, "Date", shortDate(until)))
+	})
+}
+
+// onOpen shows the item's customer on the Customers screen.
+func (s *todayScreen) onOpen(it *crm.PlanItem) {
+	s.w.show(s.w.customers)
+	s.w.customers.open(it.Customer.ID)
+}
