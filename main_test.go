@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -77,5 +78,47 @@ func TestDemoIsDeterministicAndOnlyFillsNewBooks(t *testing.T) {
 		if _, _, err := runCLI(t, args...); err == nil {
 			t.Errorf("%v: want an error", args)
 		}
+	}
+}
+
+func TestTodayCommand(t *testing.T) {
+	i18n.Set(i18n.English)
+	db := filepath.Join(t.TempDir(), "book.db")
+	if _, _, err := runCLI(t, "demo", "--db", db, "--customers", "300", "--seed", "3", "--today", "2026-11-22"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runCLI(t, "today", "--db", db, "--date", "2026-11-23", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if len(plan) != 4 || string(plan["date"]) != `"2026-11-23"` {
+		t.Fatalf("keys/date: %s", out[:min(len(out), 300)])
+	}
+	var maintain []map[string]any
+	if err := json.Unmarshal(plan["maintain"], &maintain); err != nil || len(maintain) == 0 {
+		t.Fatalf("maintain: %v %d", err, len(maintain))
+	}
+	for _, it := range maintain {
+		for _, k := range []string{"customer", "reason", "due", "overdue_days"} {
+			if _, ok := it[k]; !ok {
+				t.Fatalf("item without %s: %v", k, it)
+			}
+		}
+	}
+	for _, q := range []string{"invite", "serve"} {
+		if string(plan[q]) != "[]" {
+			t.Errorf("%s = %s", q, plan[q])
+		}
+	}
+	text, _, err := runCLI(t, "today", "--db", db, "--date", "2026-11-23")
+	if err != nil || !strings.Contains(text, "Maintain (") || !strings.Contains(text, "Invite (0)") {
+		t.Fatalf("text plan: %v\n%s", err, text)
+	}
+	if _, _, err := runCLI(t, "today", "--db", db, "--date", "2026-02-30"); err == nil || !strings.Contains(err.Error(), "2026-02-30") {
+		t.Errorf("bad date: %v", err)
 	}
 }

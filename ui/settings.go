@@ -21,6 +21,7 @@ type settingsScreen struct {
 	newBook  *widget.Button
 	bookErr  *widget.Label
 	version  *widget.Label
+	plan     *planSettings
 	root     fyne.CanvasObject
 }
 
@@ -60,8 +61,10 @@ func (s *settingsScreen) buildUI() {
 	card := func(title, sub string, body ...fyne.CanvasObject) fyne.CanvasObject {
 		return widget.NewCard(title, sub, container.NewVBox(body...))
 	}
+	s.plan = newPlanSettings(s.w)
 	s.root = container.NewVScroll(container.NewPadded(container.NewVBox(
 		card(i18n.T("settings.language"), i18n.T("settings.language_sub"), s.language),
+		s.plan.rulesCard, s.plan.holidaysCard, s.plan.textsCard,
 		card(i18n.T("settings.book"), i18n.T("settings.book_sub"), s.bookPath,
 			container.NewHBox(s.openBook, s.newBook), s.bookErr),
 		card(i18n.T("settings.about"), i18n.T("app.name"), about, s.version, font),

@@ -167,3 +167,52 @@ func TestTodayWhyTexts(t *testing.T) {
 		}
 	}
 }
+
+func TestPlanSettingsFormValidatesAndSaves(t *testing.T) {
+	w, st := newTestWindow(t, i18n.English)
+	w.show(w.settings)
+	p := w.settings.plan
+	w.Wait()
+	if p.steps.Text != "1, 3, 7" || p.cadence[crm.TierVIP].Text != "7" || !p.holidays["mid_autumn"].Checked || p.holidays["christmas"].Checked {
+		t.Fatalf("defaults not shown: %q %q", p.steps.Text, p.cadence[crm.TierVIP].Text)
+	}
+	test.Type(p.grace, "x")
+	p.lost.SetText("100")
+	test.Tap(p.save)
+	w.Wait()
+	if !p.errs["grace"].Visible() || !strings.Contains(p.errs["grace"].Text, "whole number") {
+		t.Errorf("grace error %q", p.errs["grace"].Text)
+	}
+	got, _ := st.PlanSettings(context.Background())
+	if got.Lost != 365 {
+		t.Fatalf("invalid form saved: %+v", got)
+	}
+	p.grace.SetText("5")
+	test.Tap(p.save)
+	w.Wait()
+	if !p.errs["lost"].Visible() {
+		t.Error("lost before half-lost not refused")
+	}
+	p.lost.SetText("400")
+	p.steps.SetText("2，5")
+	p.holidays["christmas"].SetChecked(true)
+	test.Tap(p.save)
+	w.Wait()
+	got, _ = st.PlanSettings(context.Background())
+	if got.Grace != 5 || got.Lost != 400 || len(got.Steps) != 2 || got.Steps[1] != 5 || !got.Holidays["christmas"] {
+		t.Fatalf("saved %+v", got)
+	}
+	// Templates: edit, save, and the default comes back.
+	p.template.SetSelectedIndex(0)
+	p.body.SetText("Thanks {name}!")
+	test.Tap(p.saveTemplate)
+	w.Wait()
+	if m, _ := st.Templates(context.Background(), "en"); m[crm.TemplateThanks] != "Thanks {name}!" {
+		t.Fatalf("template not saved: %v", m)
+	}
+	test.Tap(p.defaultTemplate)
+	w.Wait()
+	if m, _ := st.Templates(context.Background(), "en"); len(m) != 0 || p.body.Text != i18n.T("tpl.thanks") {
+		t.Fatalf("default not restored: %v %q", m, p.body.Text)
+	}
+}
