@@ -61,6 +61,10 @@ func TestScreenshots(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		w.todayView.reload()
+		w.Wait()
+		shot(w, "today_"+string(l))
+		w.show(w.customers)
 		cs := w.customers
 		cs.reload()
 		cs.loadTags()
@@ -110,6 +114,8 @@ func TestScreenshots(t *testing.T) {
 			w.app.Settings().SetTheme(fixedTheme(theme.VariantDark))
 			cs.list.Select(pick)
 			shot(w, "customers-dark"+suffix)
+			w.show(w.todayView)
+			shot(w, "today-dark"+suffix)
 		}
 		w.win.Resize(fyne.NewSize(1180, 760))
 	}

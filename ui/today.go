@@ -86,7 +86,7 @@ func (s *todayScreen) buildUI() {
 		cols[i] = c.root()
 	}
 	s.root = container.NewBorder(container.NewVBox(header, s.note, widget.NewSeparator()), nil, nil, nil,
-		container.NewAdaptiveGrid(3, cols...))
+		container.NewGridWithColumns(3, cols...))
 	s.showDay()
 }
 
@@ -132,7 +132,7 @@ func (c *planColumn) newRow() fyne.CanvasObject {
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.tier, v.when), v.name)
 	box := container.NewBorder(nil, nil, nil, container.NewHBox(v.done, v.snooze, v.open),
 		container.New(layout.NewCustomPaddedVBoxLayout(0), top, v.why))
-	h := &rowHolder{box: box, view: v}
+	h := &rowHolder{box: box, top: top, view: v}
 	h.ExtendBaseWidget(h)
 	return h
 }
@@ -141,13 +141,17 @@ func (c *planColumn) newRow() fyne.CanvasObject {
 type rowHolder struct {
 	widget.BaseWidget
 	box  *fyne.Container
+	top  *fyne.Container
 	view *planRowView
 }
 
 func (r *rowHolder) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
 
 func (c *planColumn) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
-	v := o.(*rowHolder).view
+	h := o.(*rowHolder)
+	v := h.view
+	// The texts change width: lay the row out again once they are set.
+	defer func() { h.top.Refresh(); h.box.Refresh() }()
 	if id >= len(c.rows) {
 		return
 	}
@@ -288,7 +292,7 @@ func (s *todayScreen) show() {
 		c.title.SetText(i18n.T("today."+c.key+"_count", "Count", len(lists[i])))
 		if len(rows) == 0 {
 			c.empty.SetText(i18n.T("today." + c.key + "_empty"))
-			c.stack.Objects = []fyne.CanvasObject{container.NewCenter(container.NewGridWrap(fyne.NewSize(260, 120), c.empty))}
+			c.stack.Objects = []fyne.CanvasObject{container.NewCenter(container.NewGridWrap(fyne.NewSize(280, 160), c.empty))}
 		} else {
 			c.stack.Objects = []fyne.CanvasObject{c.list}
 		}
