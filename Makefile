@@ -43,7 +43,9 @@ demo: build
 	./$(BIN) demo --db demo.db --customers $(N) --seed 1
 
 bench: setup
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench . -benchmem ./crm/... ./store/... ./ui/...
+	$(GO) test -run '^$$' -bench TodayCommand -benchtime 5x .
+	@echo "goals (PRODUCT.md §8): BenchmarkTodayCommand ms/today < 300 and MB-rss < 300; BenchmarkPlan is the plan alone"
 
 # Renders every screen with demo data into docs/screenshots through Fyne's test driver.
 screenshots: setup

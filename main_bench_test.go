@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 // benchBookPath is the book of 100,000 customers, 1,000,000 purchases and 2,000,000 records that
 // the store benchmarks build and keep under os.TempDir() (go test -bench . ./store/).
 func benchBookPath() string {
-	return filepath.Join(os.TempDir(), fmt.Sprintf("carebook-bench-%d-%d-%d-s%d.db", 100_000, 1_000_000, 2_000_000, 2))
+	return filepath.Join(os.TempDir(), fmt.Sprintf("carebook-bench-%d-%d-%d-s%d.db", 100_000, 1_000_000, 2_000_000, 3))
 }
 
 // BenchmarkTodayCommand times `carebook today --json` as a whole process (start, open the book,
@@ -26,9 +25,13 @@ func BenchmarkTodayCommand(b *testing.B) {
 		b.Skipf("no benchmark book at %s: run go test -run '^$' -bench PlanToday ./store/ first", book)
 	}
 	bin := filepath.Join(b.TempDir(), "carebook")
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, ".")
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		b.Skip("no go command on PATH")
+	}
+	build := exec.Command(goBin, "build", "-o", bin, ".")
 	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
+	if err = build.Run(); err != nil {
 		b.Fatalf("build: %v", err)
 	}
 	// Open once so that a migration of the cached book is not timed.

@@ -130,12 +130,6 @@ func runPlanCases(t *testing.T, cases []planCase) {
 	}
 }
 
-func withCadence(vip, major, ordinary, small int) func(*PlanSettings) {
-	return func(s *PlanSettings) {
-		s.Cadence = map[Tier]int{TierVIP: vip, TierMajor: major, TierOrdinary: ordinary, TierSmall: small}
-	}
-}
-
 // Routine 1-3-7: "for every purchase on date P and every step s in {1, 3, 7}, due = P + s days.
 // The item is open on D when due ≤ D < due + 7 (grace) and there is no record of kind routine
 // dated in [due, D]. Past the grace it expires (counted as missed)."
