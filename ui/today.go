@@ -86,8 +86,17 @@ func (s *todayScreen) buildUI() {
 		cols[i] = c.root()
 	}
 	s.root = container.NewBorder(container.NewVBox(header, s.note, widget.NewSeparator()), nil, nil, nil,
-		container.NewGridWithColumns(3, cols...))
+		s.columnsLayout(cols))
 	s.showDay()
+}
+
+// columnsLayout gives Maintain, the longest list, half the width and the two others a quarter
+// each; the dividers can be dragged.
+func (s *todayScreen) columnsLayout(cols []fyne.CanvasObject) fyne.CanvasObject {
+	rest := container.NewHSplit(cols[1], cols[2])
+	all := container.NewHSplit(cols[0], rest)
+	all.SetOffset(0.56)
+	return all
 }
 
 func (c *planColumn) build() {
@@ -130,9 +139,10 @@ func (c *planColumn) newRow() fyne.CanvasObject {
 	v.snooze = widget.NewButtonWithIcon("", theme.HistoryIcon(), nil)
 	v.open = widget.NewButtonWithIcon("", theme.AccountIcon(), nil)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.tier, v.when), v.name)
+	bottom := container.NewStack(v.why)
 	box := container.NewBorder(nil, nil, nil, container.NewHBox(v.done, v.snooze, v.open),
-		container.New(layout.NewCustomPaddedVBoxLayout(0), top, v.why))
-	h := &rowHolder{box: box, top: top, view: v}
+		container.New(layout.NewCustomPaddedVBoxLayout(0), top, bottom))
+	h := &rowHolder{box: box, top: top, bottom: bottom, view: v}
 	h.ExtendBaseWidget(h)
 	return h
 }
@@ -140,9 +150,10 @@ func (c *planColumn) newRow() fyne.CanvasObject {
 // rowHolder lets updateRow find the row's widgets.
 type rowHolder struct {
 	widget.BaseWidget
-	box  *fyne.Container
-	top  *fyne.Container
-	view *planRowView
+	box    *fyne.Container
+	top    *fyne.Container
+	bottom *fyne.Container
+	view   *planRowView
 }
 
 func (r *rowHolder) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
@@ -151,7 +162,7 @@ func (c *planColumn) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	h := o.(*rowHolder)
 	v := h.view
 	// The texts change width: lay the row out again once they are set.
-	defer func() { h.top.Refresh(); h.box.Refresh() }()
+	defer func() { h.top.Refresh(); h.bottom.Refresh(); h.box.Refresh() }()
 	if id >= len(c.rows) {
 		return
 	}
