@@ -162,10 +162,9 @@ type PlanItem struct {
 	RecordID int64
 	NextStep string
 	// birthday, important_date
-	Occurs   Date
-	Label    string
-	Calendar Calendar
-	KeyDate  KeyDate
+	Occurs  Date
+	Label   string
+	KeyDate *KeyDate // the customer's date (shared, not a copy)
 	// holiday: its key (PRODUCT.md §2)
 	Holiday string
 	// cadence: the latest contact's day, 0 = never contacted (due counts from the created date)

@@ -148,8 +148,8 @@ func (pl *planner) keyDates(c *PlanCustomer) {
 		if !ok || anyIn(pl.greeting[c.ID], o.AddDays(-pl.s.LeadDays), pl.d) {
 			return
 		}
-		pl.add(c, PlanItem{Reason: reason, Due: o, Occurs: o, Label: k.Label, Calendar: k.Calendar,
-			KeyDate: *k, Ref: ref + ":" + o.String()})
+		pl.add(c, PlanItem{Reason: reason, Due: o, Occurs: o, Label: k.Label,
+			KeyDate: k, Ref: ref + ":" + o.String()})
 	}
 	if c.Birthday != nil {
 		one(c.Birthday, ReasonBirthday, "birthday")

@@ -216,17 +216,20 @@ func loadWindowKeyDates(ctx context.Context, tx *sql.Tx, ps crm.PlanSettings, d 
 	return out, err
 }
 
-// planCustomerColumns are read for every customer of the plan; the last five are its history as
-// kept in plan_state (right as of today).
+// planCustomerColumns are read for every customer of the plan; the last six are its history as
+// kept in plan_state (right as of today). Days are Unix day numbers, last_at Unix seconds.
 const planCustomerColumns = `p.customer_id, p.code, p.name, p.remark, p.gender, p.tier, p.dnd, p.created,
 	p.last_at, p.last_id, p.last_next, p.last_next_step, p.last_recall, p.last_purchase`
+
+// unixDayOf returns d as a Unix day number, as plan_state keeps days.
+func unixDayOf(d crm.Date) int64 { return int64(d - unixDay) }
 
 // loadPlanCustomers reads the customers (not archived, created on or before d) that may have an
 // item on d: a follow-up, cadence or recall falling due by plan_state, those of extra, everyone
 // on a holiday, and every customer with something dated after d, whose history is then summed
 // up again as of d.
 func loadPlanCustomers(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSettings, extra map[int64]bool) ([]crm.PlanCustomer, error) {
-	day, next := d.String(), d.AddDays(1).String()
+	day := unixDayOf(d)
 	ids := make([]int64, 0, len(extra))
 	for id := range extra {
 		ids = append(ids, id)
@@ -235,7 +238,7 @@ func loadPlanCustomers(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanS
 	if err != nil {
 		return nil, err
 	}
-	args := []any{sql.Named("day", day), sql.Named("next", next), sql.Named("ids", string(idsJSON))}
+	args := []any{sql.Named("day", day), sql.Named("nextSec", (day+1)*86400), sql.Named("ids", string(idsJSON))}
 	var conds []string
 	if len(crm.HolidaysOn(d, ps.Holidays)) > 0 {
 		conds = append(conds, "1") // a holiday: everyone
@@ -246,29 +249,34 @@ func loadPlanCustomers(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanS
 		for i, t := range crm.Tiers {
 			if cad := ps.Cadence[t]; cad > 0 {
 				n := fmt.Sprintf("cad%d", i)
-				conds = append(conds, fmt.Sprintf("(p.tier = '%s' AND coalesce(substr(p.last_at, 1, 10), p.created) <= :%s)", t, n))
-				args = append(args, sql.Named(n, d.AddDays(-cad).String()))
+				conds = append(conds, fmt.Sprintf("(p.tier = %d AND coalesce(p.last_at / 86400, p.created) <= :%s)", t.Rank(), n))
+				args = append(args, sql.Named(n, day-int64(cad)))
 			}
 		}
 		// Recall: dormant or worse, and the last recall long enough ago.
-		conds = append(conds, `(p.last_purchase <= :recallBuy AND p.tier IN ('vip', 'major', 'ordinary')
-			AND (p.last_recall IS NULL OR p.last_recall < :recallAgain))`)
-		args = append(args, sql.Named("recallBuy", d.AddDays(-ps.RecallAfter()).String()),
-			sql.Named("recallAgain", d.AddDays(-ps.RecallRepeat+1).String()))
+		conds = append(conds, `(p.last_purchase <= :recallBuy AND p.tier <= 2
+			AND (p.last_recall IS NULL OR p.last_recall <= :recallAgain))`)
+		args = append(args, sql.Named("recallBuy", day-int64(ps.RecallAfter())),
+			sql.Named("recallAgain", day-int64(ps.RecallRepeat)))
 		// A purchase or an important date in the windows.
 		conds = append(conds, "p.customer_id IN (SELECT value FROM json_each(:ids))")
 	}
 	// Anything dated after d: summed up again below.
-	stale := "(p.last_at >= :next OR p.last_purchase > :day OR p.last_recall >= :next)"
+	stale := "(p.last_at >= :nextSec OR p.last_purchase > :day OR p.last_recall > :day)"
 	conds = append(conds, stale)
 	q := `SELECT ` + planCustomerColumns + `, coalesce(` + stale + `, 0)
 		FROM plan_state p
 		WHERE p.archived = 0 AND p.created <= :day AND (` + strings.Join(conds, " OR ") + `)`
+	// Room for every customer up front: growing a slice of 90,000 cards costs more than this.
+	var most int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(customer_id), 0) FROM plan_state`).Scan(&most); err != nil {
+		return nil, err
+	}
 	rows, err := tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	var out []crm.PlanCustomer
+	out := make([]crm.PlanCustomer, 0, min(most, 1<<22))
 	var staleIDs []int64
 	err = eachRow(rows, func() error {
 		var c crm.PlanCustomer
@@ -301,60 +309,61 @@ func loadPlanCustomers(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanS
 
 type scanner interface{ Scan(dest ...any) error }
 
-// scanPlanCustomer reads planCustomerColumns (and, when more is given, what follows). Dates are
-// read as raw bytes and parsed without time.Parse: a plan reads up to every customer.
+// planTiers and planGenders decode plan_state's tier rank and gender code.
+var (
+	planTiers   = [...]crm.Tier{crm.TierVIP, crm.TierMajor, crm.TierOrdinary, crm.TierSmall}
+	planGenders = [...]crm.Gender{crm.GenderUnknown, crm.GenderMale, crm.GenderFemale}
+)
+
+// scanPlanCustomer reads planCustomerColumns (and, when more is given, what follows).
 func scanPlanCustomer(r scanner, c *crm.PlanCustomer, more ...any) error {
-	var gender, tier string
-	var created, lastAt, lastNext, lastRecall, lastPurchase sql.RawBytes
-	var lastStep sql.NullString
-	var lastID sql.NullInt64
+	var gender, tier, created int64
+	var h planHistory
 	dest := append([]any{&c.ID, &c.Code, &c.Name, &c.Remark, &gender, &tier, &c.DoNotDisturb, &created,
-		&lastAt, &lastID, &lastNext, &lastStep, &lastRecall, &lastPurchase}, more...)
+		&h.at, &h.id, &h.next, &h.step, &h.recall, &h.purchase}, more...)
 	if err := r.Scan(dest...); err != nil {
 		return err
 	}
-	c.Gender, c.Tier = crm.Gender(gender), crm.Tier(tier)
-	var err error
-	if c.Created, err = parseDay(created); err != nil {
-		return err
+	if tier < 0 || tier >= int64(len(planTiers)) || gender < 0 || gender >= int64(len(planGenders)) {
+		return fmt.Errorf("customer %d: tier %d, gender %d in plan_state", c.ID, tier, gender)
 	}
-	return setHistory(c, lastAt, lastID, lastNext, lastStep, lastRecall, lastPurchase)
-}
-
-// setHistory fills the history fields of c from their stored text (nil: none).
-func setHistory(c *crm.PlanCustomer, lastAt []byte, lastID sql.NullInt64, lastNext []byte, lastStep sql.NullString, lastRecall, lastPurchase []byte) error {
-	c.LastRecordAt, c.LastRecordID, c.NextDate, c.NextStep, c.LastRecall, c.LastPurchase = time.Time{}, 0, 0, "", 0, 0
-	var err error
-	if lastAt != nil {
-		if c.LastRecordAt, err = parseAt(lastAt); err != nil {
-			return err
-		}
-		c.LastRecordID = lastID.Int64
-		c.NextStep = lastStep.String
-		if c.NextDate, err = parseDay(lastNext); err != nil {
-			return err
-		}
-	}
-	if len(lastRecall) >= 10 {
-		if c.LastRecall, err = parseDay(lastRecall[:10]); err != nil {
-			return err
-		}
-	}
-	if c.LastPurchase, err = parseDay(lastPurchase); err != nil {
-		return err
-	}
+	c.Tier, c.Gender = planTiers[tier], planGenders[gender]
+	c.Created = unixDay + crm.Date(created)
+	h.set(c)
 	return nil
 }
 
-// historyAsOf sums up the history of customers ids as of the end of d, in one statement.
+// planHistory is a customer's history as plan_state keeps it.
+type planHistory struct {
+	at, id, next, recall, purchase sql.NullInt64
+	step                           sql.NullString
+}
+
+// set fills the history fields of c.
+func (h *planHistory) set(c *crm.PlanCustomer) {
+	day := func(v sql.NullInt64) crm.Date {
+		if !v.Valid {
+			return 0
+		}
+		return unixDay + crm.Date(v.Int64)
+	}
+	c.LastRecordAt, c.LastRecordID, c.NextStep = time.Time{}, h.id.Int64, h.step.String
+	if h.at.Valid {
+		c.LastRecordAt = time.Unix(h.at.Int64, 0).UTC()
+	}
+	c.NextDate, c.LastRecall, c.LastPurchase = day(h.next), day(h.recall), day(h.purchase)
+}
+
+// historyAsOf sums up the history of customers ids as of the end of d, in one statement, encoded
+// as plan_state encodes it.
 func historyAsOf(ctx context.Context, tx *sql.Tx, d crm.Date, ids []int64) (map[int64]crm.PlanCustomer, error) {
 	idsJSON, err := json.Marshal(ids)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT j.value, r.at, r.id, r.next_date, r.next_step,
-		(SELECT max(at) FROM records WHERE customer_id = j.value AND kind = 'recall' AND at < :next),
-		(SELECT max(date) FROM purchases WHERE customer_id = j.value AND date <= :day)
+	rows, err := tx.QueryContext(ctx, `SELECT j.value, unixepoch(r.at), r.id, unixepoch(r.next_date) / 86400, r.next_step,
+		(SELECT unixepoch(substr(max(at), 1, 10)) / 86400 FROM records WHERE customer_id = j.value AND kind = 'recall' AND at < :next),
+		(SELECT unixepoch(max(date)) / 86400 FROM purchases WHERE customer_id = j.value AND date <= :day)
 		FROM json_each(:ids) j
 		LEFT JOIN records r ON r.id = (SELECT id FROM records WHERE customer_id = j.value AND at < :next
 			ORDER BY at DESC, id DESC LIMIT 1)`,
@@ -365,15 +374,11 @@ func historyAsOf(ctx context.Context, tx *sql.Tx, d crm.Date, ids []int64) (map[
 	out := make(map[int64]crm.PlanCustomer, len(ids))
 	err = eachRow(rows, func() error {
 		var c crm.PlanCustomer
-		var lastAt, lastNext, lastRecall, lastPurchase sql.RawBytes
-		var lastStep sql.NullString
-		var lastID sql.NullInt64
-		if err := rows.Scan(&c.ID, &lastAt, &lastID, &lastNext, &lastStep, &lastRecall, &lastPurchase); err != nil {
+		var h planHistory
+		if err := rows.Scan(&c.ID, &h.at, &h.id, &h.next, &h.step, &h.recall, &h.purchase); err != nil {
 			return err
 		}
-		if err := setHistory(&c, lastAt, lastID, lastNext, lastStep, lastRecall, lastPurchase); err != nil {
-			return err
-		}
+		h.set(&c)
 		out[c.ID] = c
 		return nil
 	})
@@ -393,12 +398,15 @@ func refreshPlanState(ctx context.Context, tx *sql.Tx, ids []int64, records, pur
 	}
 	var sets []string
 	if records {
-		sets = append(sets, `(last_at, last_id, last_next, last_next_step) = (SELECT at, id, next_date, next_step
+		sets = append(sets, `(last_at, last_id, last_next, last_next_step) = (SELECT unixepoch(at), id,
+			unixepoch(next_date) / 86400, next_step
 			FROM records WHERE customer_id = plan_state.customer_id ORDER BY at DESC, id DESC LIMIT 1)`,
-			`last_recall = (SELECT max(at) FROM records WHERE customer_id = plan_state.customer_id AND kind = 'recall')`)
+			`last_recall = (SELECT unixepoch(substr(max(at), 1, 10)) / 86400 FROM records
+			WHERE customer_id = plan_state.customer_id AND kind = 'recall')`)
 	}
 	if purchases {
-		sets = append(sets, `last_purchase = (SELECT max(date) FROM purchases WHERE customer_id = plan_state.customer_id)`)
+		sets = append(sets, `last_purchase = (SELECT unixepoch(max(date)) / 86400 FROM purchases
+			WHERE customer_id = plan_state.customer_id)`)
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE plan_state SET `+strings.Join(sets, ", ")+`
 		WHERE customer_id IN (SELECT value FROM json_each(?))`, string(idsJSON))

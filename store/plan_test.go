@@ -93,14 +93,16 @@ func checkPlanState(t *testing.T, s *Store) {
 	t.Helper()
 	var n int
 	err := s.db.QueryRow(`SELECT count(*) FROM customers c LEFT JOIN plan_state p ON p.customer_id = c.id
-		WHERE p.customer_id IS NULL OR p.code <> c.code OR p.name <> c.name OR p.remark <> c.remark OR p.tier <> c.tier OR p.dnd <> c.dnd OR p.gender <> c.gender
-		OR p.created <> c.created OR p.archived <> (c.archived_at IS NOT NULL)
+		WHERE p.customer_id IS NULL OR p.code <> c.code OR p.name <> c.name OR p.remark <> c.remark
+		OR p.tier <> (CASE c.tier WHEN 'vip' THEN 0 WHEN 'major' THEN 1 WHEN 'ordinary' THEN 2 ELSE 3 END)
+		OR p.gender <> (CASE c.gender WHEN 'male' THEN 1 WHEN 'female' THEN 2 ELSE 0 END)
+		OR p.dnd <> c.dnd OR p.created <> unixepoch(c.created) / 86400 OR p.archived <> (c.archived_at IS NOT NULL)
 		OR p.last_id IS NOT (SELECT id FROM records WHERE customer_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
-		OR p.last_at IS NOT (SELECT at FROM records WHERE customer_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
-		OR p.last_next IS NOT (SELECT next_date FROM records WHERE customer_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
+		OR p.last_at IS NOT (SELECT unixepoch(at) FROM records WHERE customer_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
+		OR p.last_next IS NOT (SELECT unixepoch(next_date) / 86400 FROM records WHERE customer_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
 		OR p.last_next_step IS NOT (SELECT next_step FROM records WHERE customer_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
-		OR p.last_recall IS NOT (SELECT max(at) FROM records WHERE customer_id = c.id AND kind = 'recall')
-		OR p.last_purchase IS NOT (SELECT max(date) FROM purchases WHERE customer_id = c.id)`).Scan(&n)
+		OR p.last_recall IS NOT (SELECT unixepoch(substr(max(at), 1, 10)) / 86400 FROM records WHERE customer_id = c.id AND kind = 'recall')
+		OR p.last_purchase IS NOT (SELECT unixepoch(max(date)) / 86400 FROM purchases WHERE customer_id = c.id)`).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
 	}

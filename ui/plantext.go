@@ -35,12 +35,12 @@ func itemWhy(it *crm.PlanItem, d crm.Date) string {
 		}
 		return i18n.T("why.follow_up", "Step", firstLine(it.NextStep))
 	case crm.ReasonBirthday:
-		if it.KeyDate.Calendar == crm.Lunar {
+		if it.KeyDate != nil && it.KeyDate.Calendar == crm.Lunar {
 			return i18n.T("why.birthday_lunar", "Date", shortDate(it.Occurs), "Lunar", it.KeyDate.AsLunar().String())
 		}
 		return i18n.T("why.birthday", "Date", shortDate(it.Occurs))
 	case crm.ReasonImportantDate:
-		if it.KeyDate.Calendar == crm.Lunar {
+		if it.KeyDate != nil && it.KeyDate.Calendar == crm.Lunar {
 			return i18n.T("why.date_lunar", "Label", it.Label, "Date", shortDate(it.Occurs), "Lunar", it.KeyDate.AsLunar().String())
 		}
 		return i18n.T("why.date", "Label", it.Label, "Date", shortDate(it.Occurs))

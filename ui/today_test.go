@@ -154,7 +154,7 @@ func TestTodayWhyTexts(t *testing.T) {
 	}{
 		{crm.PlanItem{Reason: crm.ReasonRoutine, Step: 3, PurchaseDate: crm.MustDate("2026-11-19"), Due: d}, "1-3-7 第3天回访，购买于 11月19日", "今天"},
 		{crm.PlanItem{Reason: crm.ReasonBirthday, Occurs: crm.MustDate("2026-11-25"), Due: crm.MustDate("2026-11-25"),
-			KeyDate: crm.KeyDate{Calendar: crm.Lunar, Month: 10, Day: 7}}, "农历生日 11月25日（农历十月初七）", "还有 3 天"},
+			KeyDate: &crm.KeyDate{Calendar: crm.Lunar, Month: 10, Day: 7}}, "农历生日 11月25日（农历十月初七）", "还有 3 天"},
 		{crm.PlanItem{Reason: crm.ReasonHoliday, Holiday: "mid_autumn", Due: d}, "中秋节问候", "今天"},
 		{crm.PlanItem{Reason: crm.ReasonCadence, Customer: crm.CustomerRef{Tier: crm.TierVIP}, LastContact: crm.MustDate("2026-11-13"), Due: crm.MustDate("2026-11-20"), Overdue: 2}, "VIP 已 9 天未联系", "逾期 2 天"},
 		{crm.PlanItem{Reason: crm.ReasonRecall, Churn: crm.ChurnDormant, LastPurchase: d.AddDays(-120), Due: d}, "休眠 120 天，召回", "今天"},
