@@ -270,11 +270,9 @@ func runToday(args []string, stdout, stderr io.Writer) error {
 	}
 	w := bufio.NewWriterSize(stdout, 1<<16)
 	if *asJSON {
-		b, err := plan.JSON()
-		if err != nil {
+		if err := plan.WriteJSON(w); err != nil {
 			return fmt.Errorf("today: %w", err)
 		}
-		w.Write(b)
 		w.WriteByte('\n')
 	} else {
 		ui.WritePlan(w, &plan, *all)

@@ -63,3 +63,22 @@ func TestPlanJSONGolden(t *testing.T) {
 		t.Errorf("empty plan: %s", got)
 	}
 }
+
+// The hand-written string escaping agrees with encoding/json's for any text a customer's name or
+// a next step may hold.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "张三", `a"b\c`, "line\nnext\ttab\r", "\x00\x1f<>&", "\u2028\u2029", "\xff\xfe bad", "emoji 😀", "\u200f rtl"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e jsonWriter
+		e.str(s)
+		if string(e.buf) != string(want) {
+			t.Fatalf("%q: got %s, want %s", s, e.buf, want)
+		}
+	})
+}
