@@ -69,7 +69,13 @@ func (d Date) String() string {
 	if d == 0 {
 		return ""
 	}
-	return d.Time().Format("2006-01-02")
+	y, m, day := d.YMD()
+	if y < 0 || y > 9999 {
+		return d.Time().Format("2006-01-02")
+	}
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + day/10), byte('0' + day%10)}
+	return string(b[:])
 }
 
 // ValidSolar reports whether y-m-d is a real Gregorian date (Feb 30 is not). A year of 0 means

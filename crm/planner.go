@@ -89,7 +89,7 @@ type planner struct {
 
 // add appends the item unless it is snoozed past the planned day.
 func (pl *planner) add(c *PlanCustomer, it PlanItem) {
-	if pl.snoozed[snoozeKey{c.ID, it.Reason, it.Ref}] {
+	if len(pl.snoozed) > 0 && pl.snoozed[snoozeKey{c.ID, it.Reason, it.Ref}] {
 		return
 	}
 	it.Customer = CustomerRef{ID: c.ID, Code: c.Code, Name: c.Name, Remark: c.Remark, Tier: c.Tier}

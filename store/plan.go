@@ -51,7 +51,6 @@ func (s *Store) PlanInput(ctx context.Context, d crm.Date, ps crm.PlanSettings) 
 func loadPlanInput(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSettings) (*crm.PlanInput, error) {
 	in := &crm.PlanInput{}
 	day, next := d.String(), d.AddDays(1).String()
-	extra := map[int64]bool{} // customers named by a purchase or an important date of the windows
 
 	// Purchases of the routine window.
 	pf, pt := ps.PurchaseWindow(d)
@@ -71,7 +70,6 @@ func loadPlanInput(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSetti
 				return err
 			}
 			in.Purchases = append(in.Purchases, p)
-			extra[p.CustomerID] = true
 			return nil
 		})
 		if err != nil {
@@ -79,30 +77,31 @@ func loadPlanInput(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSetti
 		}
 	}
 
-	// Routine, greeting and recall records of the record window.
+	// Routine records that can close a routine step, greeting records that can close a greeting:
+	// the day as a Unix day number, so that no text is read.
 	rf, _ := ps.RecordWindow(d)
-	rows, err := tx.QueryContext(ctx, `SELECT customer_id, kind, substr(at, 1, 10) FROM records
-		WHERE kind IN ('routine', 'greeting', 'recall') AND at >= ? AND at < ?`, rf.String(), next)
-	if err != nil {
-		return nil, err
-	}
-	err = eachRow(rows, func() error {
-		var r crm.PlanRecord
-		var kind string
-		var date sql.RawBytes
-		if err := rows.Scan(&r.CustomerID, &kind, &date); err != nil {
-			return err
+	for _, w := range []struct {
+		kind crm.RecordKind
+		from crm.Date
+	}{{crm.KindRoutine, rf}, {crm.KindGreeting, d.AddDays(-ps.LeadDays)}} {
+		rows, err := tx.QueryContext(ctx, `SELECT customer_id, unixepoch(substr(at, 1, 10)) / 86400 FROM records
+			WHERE kind = ? AND at >= ? AND at < ?`, string(w.kind), w.from.String(), next)
+		if err != nil {
+			return nil, err
 		}
-		r.Kind = crm.RecordKind(kind)
-		var err error
-		if r.Date, err = parseDay(date); err != nil {
-			return err
+		err = eachRow(rows, func() error {
+			r := crm.PlanRecord{Kind: w.kind}
+			var day int64
+			if err := rows.Scan(&r.CustomerID, &day); err != nil {
+				return err
+			}
+			r.Date = unixDay + crm.Date(day)
+			in.Records = append(in.Records, r)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("records: %w", err)
 		}
-		in.Records = append(in.Records, r)
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("records: %w", err)
 	}
 
 	// Important dates whose month the lead window touches, in either calendar.
@@ -110,12 +109,9 @@ func loadPlanInput(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSetti
 	if err != nil {
 		return nil, fmt.Errorf("important dates: %w", err)
 	}
-	for id := range keyDates {
-		extra[id] = true
-	}
 
 	// The customers: every one that may have an item.
-	customers, err := loadPlanCustomers(ctx, tx, d, ps, extra)
+	customers, err := loadPlanCustomers(ctx, tx, d, ps)
 	if err != nil {
 		return nil, fmt.Errorf("customers: %w", err)
 	}
@@ -134,7 +130,7 @@ func loadPlanInput(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSetti
 	in.Customers = customers
 
 	// Snoozes still running on d.
-	rows, err = tx.QueryContext(ctx, `SELECT customer_id, reason, ref, until FROM snoozes WHERE until > ?`, day)
+	rows, err := tx.QueryContext(ctx, `SELECT customer_id, reason, ref, until FROM snoozes WHERE until > ?`, day)
 	if err != nil {
 		return nil, err
 	}
@@ -172,29 +168,12 @@ func eachRow(rows *sql.Rows, fn func() error) error {
 // its days fall in (crm decides exactly). A birthday comes back with its ID negated (and no
 // label), so that it can be told from the other dates.
 func loadWindowKeyDates(ctx context.Context, tx *sql.Tx, ps crm.PlanSettings, d crm.Date) (map[int64][]crm.KeyDate, error) {
-	from, to := ps.KeyDateWindow(d)
-	solar, lunar := map[int]bool{}, map[int]bool{}
-	for x := from; x <= to; x++ {
-		_, m, _ := x.YMD()
-		solar[int(m)] = true
-		if l, err := crm.SolarToLunar(x); err == nil {
-			lunar[l.Month] = true
-		}
-	}
-	list := func(m map[int]bool) string {
-		var parts []string
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			parts = append(parts, strconv.Itoa(k))
-		}
-		if len(parts) == 0 {
-			return "0"
-		}
-		return strings.Join(parts, ",")
-	}
+	solar, lunar := windowMonths(ps, d)
 	rows, err := tx.QueryContext(ctx, `SELECT id, customer_id, kind, label, calendar, coalesce(year, 0), month, day, leap
-		FROM important_dates
-		WHERE (calendar = 'solar' AND month IN (`+list(solar)+`)) OR (calendar = 'lunar' AND month IN (`+list(lunar)+`))
-		ORDER BY customer_id, kind, pos`)
+		FROM important_dates WHERE calendar = 'solar' AND month IN (`+solar+`)
+		UNION ALL
+		SELECT id, customer_id, kind, label, calendar, coalesce(year, 0), month, day, leap
+		FROM important_dates WHERE calendar = 'lunar' AND month IN (`+lunar+`)`)
 	if err != nil {
 		return nil, err
 	}
@@ -216,6 +195,31 @@ func loadWindowKeyDates(ctx context.Context, tx *sql.Tx, ps crm.PlanSettings, d 
 	return out, err
 }
 
+// windowMonths lists, as SQL lists, the solar months and the lunar month numbers that the lead
+// window of d touches: the important dates that may occur in it are among those of these months.
+func windowMonths(ps crm.PlanSettings, d crm.Date) (solar, lunar string) {
+	from, to := ps.KeyDateWindow(d)
+	sm, lm := map[int]bool{}, map[int]bool{}
+	for x := from; x <= to; x++ {
+		_, m, _ := x.YMD()
+		sm[int(m)] = true
+		if l, err := crm.SolarToLunar(x); err == nil {
+			lm[l.Month] = true
+		}
+	}
+	list := func(m map[int]bool) string {
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			parts = append(parts, strconv.Itoa(k))
+		}
+		if len(parts) == 0 {
+			return "0"
+		}
+		return strings.Join(parts, ",")
+	}
+	return list(sm), list(lm)
+}
+
 // planCustomerColumns are read for every customer of the plan; the last six are its history as
 // kept in plan_state (right as of today). Days are Unix day numbers, last_at Unix seconds.
 const planCustomerColumns = `p.customer_id, p.code, p.name, p.remark, p.gender, p.tier, p.dnd, p.created,
@@ -225,20 +229,15 @@ const planCustomerColumns = `p.customer_id, p.code, p.name, p.remark, p.gender, 
 func unixDayOf(d crm.Date) int64 { return int64(d - unixDay) }
 
 // loadPlanCustomers reads the customers (not archived, created on or before d) that may have an
-// item on d: a follow-up, cadence or recall falling due by plan_state, those of extra, everyone
+// item on d: a follow-up, cadence or recall falling due by plan_state, a purchase in the routine
+// window or an important date in a month of the lead window, everyone
 // on a holiday, and every customer with something dated after d, whose history is then summed
 // up again as of d.
-func loadPlanCustomers(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSettings, extra map[int64]bool) ([]crm.PlanCustomer, error) {
+func loadPlanCustomers(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanSettings) ([]crm.PlanCustomer, error) {
 	day := unixDayOf(d)
-	ids := make([]int64, 0, len(extra))
-	for id := range extra {
-		ids = append(ids, id)
-	}
-	idsJSON, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
-	args := []any{sql.Named("day", day), sql.Named("nextSec", (day+1)*86400), sql.Named("ids", string(idsJSON))}
+	pf, pt := ps.PurchaseWindow(d)
+	args := []any{sql.Named("day", day), sql.Named("nextSec", (day+1)*86400),
+		sql.Named("pf", pf.String()), sql.Named("pt", pt.String())}
 	var conds []string
 	if len(crm.HolidaysOn(d, ps.Holidays)) > 0 {
 		conds = append(conds, "1") // a holiday: everyone
@@ -259,7 +258,10 @@ func loadPlanCustomers(ctx context.Context, tx *sql.Tx, d crm.Date, ps crm.PlanS
 		args = append(args, sql.Named("recallBuy", day-int64(ps.RecallAfter())),
 			sql.Named("recallAgain", day-int64(ps.RecallRepeat)))
 		// A purchase or an important date in the windows.
-		conds = append(conds, "p.customer_id IN (SELECT value FROM json_each(:ids))")
+		solar, lunar := windowMonths(ps, d)
+		conds = append(conds, `p.customer_id IN (SELECT customer_id FROM purchases WHERE date BETWEEN :pf AND :pt)`,
+			`p.customer_id IN (SELECT customer_id FROM important_dates WHERE calendar = 'solar' AND month IN (`+solar+`)
+				UNION ALL SELECT customer_id FROM important_dates WHERE calendar = 'lunar' AND month IN (`+lunar+`))`)
 	}
 	// Anything dated after d: summed up again below.
 	stale := "(p.last_at >= :nextSec OR p.last_purchase > :day OR p.last_recall > :day)"
