@@ -5,10 +5,18 @@
 -- tier as its rank (0 vip … 3 small), gender (0 unknown, 1 male, 2 female), do-not-disturb,
 -- archived, the created day; and the history summed up: the latest record (greatest at, then
 -- greatest id) with its next date and next step, the day of the latest recall record and of the
--- latest purchase. Days are Unix day numbers and last_at Unix seconds of the record's wall clock,
--- so that reading a plan parses no text. Triggers keep it right on every write; the bulk
--- inserts suspend the record and purchase triggers and refresh the rows they touched at once
--- (store/plan.go). Everything here is derived from the other tables and can be rebuilt.
+-- latest purchase. Days are Unix day numbers and last_at Unix seconds of the record's wall clock.
+-- Triggers keep it right on every write; the bulk inserts suspend the record and purchase
+-- triggers and refresh the rows they touched at once (store/plan.go). Everything here is derived
+-- from the other tables and can be rebuilt.
+--
+-- line is the whole row as one text, which is all the planner reads: through the SQLite driver
+-- every column of every row costs about as much as the row itself, and a plan reads most of the
+-- 100,000 rows of a big book. It is, in lower-case hex separated by spaces (negative numbers as
+-- 64-bit two's complement): customer_id, tier, gender, dnd, created, a mask of what is set
+-- (1 last record, 2 its next date, 4 last recall, 8 last purchase), last_at, last_id, last_next,
+-- last_recall, last_purchase, the byte lengths of code, name and remark; then '|', code, name,
+-- remark and last_next_step, back to back (store/plan.go: parsePlanLine).
 CREATE TABLE plan_state (
     customer_id    INTEGER PRIMARY KEY REFERENCES customers (id) ON DELETE CASCADE,
     code           TEXT    NOT NULL,
@@ -24,8 +32,18 @@ CREATE TABLE plan_state (
     last_next      INTEGER,
     last_next_step TEXT,
     last_recall    INTEGER,
-    last_purchase  INTEGER
+    last_purchase  INTEGER,
+    line           TEXT    NOT NULL GENERATED ALWAYS AS (printf('%x %x %x %x %x %x %x %x %x %x %x %x %x %x|%s%s%s%s',
+        customer_id, tier, gender, dnd, created,
+        (last_id IS NOT NULL) + 2 * (last_next IS NOT NULL) + 4 * (last_recall IS NOT NULL) + 8 * (last_purchase IS NOT NULL),
+        last_at, last_id, last_next, last_recall, last_purchase,
+        octet_length(code), octet_length(name), octet_length(remark),
+        code, name, remark, coalesce(last_next_step, ''))) STORED
 );
+
+-- The latest recall record of a customer (as of any day) in one step: the triggers and the plan
+-- of a past day look it up; only recall records are in it.
+CREATE INDEX records_recall ON records (customer_id, at) WHERE kind = 'recall';
 
 INSERT INTO plan_state (customer_id, code, name, remark, tier, gender, dnd, archived, created)
     SELECT id, code, name, remark,
@@ -64,7 +82,7 @@ CREATE TRIGGER plan_record_insert AFTER INSERT ON records BEGIN
         WHERE new.kind = 'recall' AND customer_id = new.customer_id
         AND (last_recall IS NULL OR unixepoch(substr(new.at, 1, 10)) / 86400 > last_recall);
 END;
-CREATE TRIGGER plan_record_update AFTER UPDATE ON records BEGIN
+CREATE TRIGGER plan_record_update AFTER UPDATE OF customer_id, at, kind, next_date, next_step ON records BEGIN
     UPDATE plan_state SET
         (last_at, last_id, last_next, last_next_step) = (SELECT unixepoch(at), id, unixepoch(next_date) / 86400, next_step
             FROM records WHERE customer_id = plan_state.customer_id ORDER BY at DESC, id DESC LIMIT 1),
@@ -96,5 +114,5 @@ CREATE TRIGGER plan_purchase_delete AFTER DELETE ON purchases BEGIN
         WHERE customer_id = old.customer_id;
 END;
 
--- Important dates are read by month: those whose month the planned window touches.
-CREATE INDEX important_dates_month ON important_dates (calendar, month);
+-- Important dates are read by month (and day): those that may occur in the planned window.
+CREATE INDEX important_dates_month ON important_dates (calendar, month, day);
