@@ -118,6 +118,8 @@ type Window struct {
 	customers *customersScreen
 	settings  *settingsScreen
 	todayView *todayScreen
+	// notified is set once the start notification summing up today's plan was sent.
+	notified bool
 }
 
 // SetupLanguage applies the saved language, or the system locale's when none was chosen.
@@ -224,6 +226,10 @@ func (w *Window) buildUI() {
 }
 
 func (w *Window) onNavigate(id widget.ListItemID) {
+	if id != w.current && w.screens[id] == w.todayView {
+		// Cards, purchases and records edited elsewhere change the plan.
+		w.todayView.reload()
+	}
 	w.current = id
 	w.body.Objects = []fyne.CanvasObject{w.screens[id].content()}
 	w.body.Refresh()

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,20 +20,21 @@ import (
 type planSettings struct {
 	w *Window
 
-	steps, grace, lead                 *widget.Entry
-	cadence                            map[crm.Tier]*widget.Entry
-	dormant, halfLost, lost, recall    *widget.Entry
-	holidays                           map[string]*widget.Check
-	errs                               map[string]*widget.Label
-	save, reset                        *widget.Button
-	status                             *widget.Label
-	template                           *widget.Select
-	templateKeys                       []string
-	body                               *widget.Entry
-	saveTemplate, defaultTemplate      *widget.Button
-	templateStatus                     *widget.Label
-	templates                          map[string]string
-	rulesCard, holidaysCard, textsCard fyne.CanvasObject
+	steps, grace, lead              *widget.Entry
+	cadence                         map[crm.Tier]*widget.Entry
+	dormant, halfLost, lost, recall *widget.Entry
+	holidays                        map[string]*widget.Check
+	errs                            map[string]*widget.Label
+	save, reset                     *widget.Button
+	status                          *widget.Label
+	template                        *widget.Select
+	templateKeys                    []string
+	body                            *widget.Entry
+	saveTemplate, defaultTemplate   *widget.Button
+	templateStatus                  *widget.Label
+	templates                       map[string]string
+	rulesCard, textsCard            fyne.CanvasObject
+	holidaysBox                     *fyne.Container
 }
 
 func newPlanSettings(w *Window) *planSettings {
@@ -58,22 +60,25 @@ func (p *planSettings) buildUI() {
 	p.dormant, p.halfLost, p.lost = num("dormant"), num("half_lost"), num("lost")
 	p.recall = num("recall_repeat")
 	row := func(label, field string, e *widget.Entry, hint string) []*widget.FormItem {
-		item := widget.NewFormItem(label, container.NewVBox(e, p.errs[field]))
-		item.HintText = hint
-		return []*widget.FormItem{item}
+		// The hint wraps (a form's own hint text would not, and would widen the form).
+		h := widget.NewLabel(hint)
+		h.Wrapping = fyne.TextWrapWord
+		h.SizeName = theme.SizeNameCaptionText
+		return []*widget.FormItem{widget.NewFormItem(label, container.New(layout.NewCustomPaddedVBoxLayout(0), e, h, p.errs[field]))}
 	}
-	var items []*widget.FormItem
-	items = append(items, row(i18n.T("rules.steps"), "steps", p.steps, i18n.T("rules.steps_hint"))...)
-	items = append(items, row(i18n.T("rules.grace"), "grace", p.grace, i18n.T("rules.grace_hint"))...)
-	items = append(items, row(i18n.T("rules.lead"), "lead_days", p.lead, i18n.T("rules.lead_hint"))...)
+	// Left: the 1-3-7 follow-ups, birthdays and keep-in-touch cadence; right: churn and
+	// recall; below both the holidays, then Save and Reset.
+	var visits, churn []*widget.FormItem
+	visits = append(visits, row(i18n.T("rules.steps"), "steps", p.steps, i18n.T("rules.steps_hint"))...)
+	visits = append(visits, row(i18n.T("rules.grace"), "grace", p.grace, i18n.T("rules.grace_hint"))...)
+	visits = append(visits, row(i18n.T("rules.lead"), "lead_days", p.lead, i18n.T("rules.lead_hint"))...)
 	for _, t := range crm.Tiers {
-		items = append(items, row(i18n.T("rules.cadence", "Tier", tierLabel(t)), "cadence."+string(t), p.cadence[t], i18n.T("rules.cadence_hint"))...)
+		visits = append(visits, row(i18n.T("rules.cadence", "Tier", tierLabel(t)), "cadence."+string(t), p.cadence[t], i18n.T("rules.cadence_hint"))...)
 	}
-	items = append(items, row(i18n.T("rules.dormant"), "dormant", p.dormant, i18n.T("rules.dormant_hint"))...)
-	items = append(items, row(i18n.T("rules.half_lost"), "half_lost", p.halfLost, i18n.T("rules.half_lost_hint"))...)
-	items = append(items, row(i18n.T("rules.lost"), "lost", p.lost, i18n.T("rules.lost_hint"))...)
-	items = append(items, row(i18n.T("rules.recall"), "recall_repeat", p.recall, i18n.T("rules.recall_hint"))...)
-	form := widget.NewForm(items...)
+	churn = append(churn, row(i18n.T("rules.dormant"), "dormant", p.dormant, i18n.T("rules.dormant_hint"))...)
+	churn = append(churn, row(i18n.T("rules.half_lost"), "half_lost", p.halfLost, i18n.T("rules.half_lost_hint"))...)
+	churn = append(churn, row(i18n.T("rules.lost"), "lost", p.lost, i18n.T("rules.lost_hint"))...)
+	churn = append(churn, row(i18n.T("rules.recall"), "recall_repeat", p.recall, i18n.T("rules.recall_hint"))...)
 
 	var checks []fyne.CanvasObject
 	for _, h := range crm.Holidays {
@@ -81,13 +86,23 @@ func (p *planSettings) buildUI() {
 		p.holidays[h.Key] = c
 		checks = append(checks, c)
 	}
+	holidaysTitle := widget.NewLabelWithStyle(i18n.T("rules.holidays"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	holidaysSub := widget.NewLabel(i18n.T("rules.holidays_sub"))
+	holidaysSub.Wrapping = fyne.TextWrapWord
+	holidaysSub.SizeName = theme.SizeNameCaptionText
+	// As many holidays a line as fit.
+	var cell fyne.Size
+	for _, c := range checks {
+		cell = cell.Max(c.MinSize())
+	}
+	p.holidaysBox = container.NewVBox(widget.NewSeparator(), holidaysTitle, holidaysSub, container.NewGridWrap(cell, checks...))
+
 	p.save = widget.NewButtonWithIcon(i18n.T("rules.save"), theme.DocumentSaveIcon(), p.onSave)
 	p.save.Importance = widget.HighImportance
 	p.reset = widget.NewButtonWithIcon(i18n.T("rules.reset"), theme.ContentUndoIcon(), p.onReset)
 	p.status = errorLabel()
-	p.rulesCard = widget.NewCard(i18n.T("rules.title"), i18n.T("rules.sub"), form)
-	p.holidaysCard = widget.NewCard(i18n.T("rules.holidays"), i18n.T("rules.holidays_sub"), container.NewVBox(
-		container.NewGridWithColumns(4, checks...),
+	p.rulesCard = widget.NewCard(i18n.T("rules.title"), i18n.T("rules.sub"), container.NewVBox(
+		container.NewGridWithColumns(2, widget.NewForm(visits...), widget.NewForm(churn...)), p.holidaysBox,
 		container.NewHBox(p.save, p.reset), p.status))
 
 	p.templateKeys = crm.TemplateKeys

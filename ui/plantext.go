@@ -124,7 +124,7 @@ func WritePlan(w io.Writer, p *crm.Plan, all bool) {
 			fmt.Fprintln(w, "  "+i18n.T("today.holiday_group", "Holiday", holidayName(g.key), "Count", len(g.items)))
 		}
 		if len(q.items) == 0 {
-			fmt.Fprintln(w, "  "+i18n.T("today."+q.key+"_empty"))
+			fmt.Fprintln(w, "  "+strings.ReplaceAll(i18n.T("today."+q.key+"_empty"), "\n", "\n  "))
 		}
 		for i := range rest {
 			if !all && i == planListLimit {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 
@@ -64,6 +65,17 @@ func TestScreenshots(t *testing.T) {
 		w.todayView.reload()
 		w.Wait()
 		shot(w, "today_"+string(l))
+		if l == i18n.ZhHans {
+			// New Year's Day: the holiday group, planned ahead (done and snooze wait for the day).
+			w.todayView.setDay(crm.MustDate("2027-01-01"))
+			shot(w, "today-holiday"+"_"+string(l))
+			w.todayView.setDay(crm.DateOf(testNow))
+			// A narrow window shows the questions as tabs.
+			w.win.Resize(fyne.NewSize(760, 640))
+			shot(w, "today-narrow"+"_"+string(l))
+			w.win.Resize(fyne.NewSize(1180, 760))
+			w.Wait()
+		}
 		w.show(w.customers)
 		cs := w.customers
 		cs.reload()
@@ -109,7 +121,13 @@ func TestScreenshots(t *testing.T) {
 			test.Tap(cs.card.save)
 			shot(w, "card-validation"+suffix)
 			w.show(w.settings)
+			// Scrolled to the rules, then to the holidays and the templates.
+			scroll := w.settings.root.(*container.Scroll)
+			scroll.ScrollToOffset(fyne.NewPos(0, w.settings.plan.rulesCard.Position().Y))
 			shot(w, "settings"+suffix)
+			scroll.ScrollToOffset(fyne.NewPos(0, w.settings.plan.textsCard.Position().Y-200))
+			shot(w, "settings-templates"+suffix)
+			scroll.ScrollToTop()
 			w.show(w.customers)
 			w.app.Settings().SetTheme(fixedTheme(theme.VariantDark))
 			cs.list.Select(pick)

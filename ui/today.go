@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -25,27 +26,37 @@ type todayScreen struct {
 	plan      crm.Plan
 	templates map[string]string
 	loading   int // generation of the latest load
-	notified  bool
+	// busy holds the items (and holiday groups) whose done is being saved: a second tap
+	// before the reload logs nothing more.
+	busy map[string]bool
 
 	dayLabel  *widget.Label
+	expired   *widget.Label // routine follow-ups missed on the day
 	dateEntry *widget.DateEntry
 	prevDay   *widget.Button
 	nextDay   *widget.Button
 	todayBtn  *widget.Button
 	note      *widget.Label // "planning another day" and messages
 	columns   [3]*planColumn
+	layout    *planColumns
 	root      fyne.CanvasObject
+	// the open dialogs (tests answer them)
+	greetDialog   *dialog.ConfirmDialog
+	snoozeDialog  dialog.Dialog
+	snoozeChoices []*widget.Button // tomorrow, +3, +7 days
+	snoozeDate    *widget.DateEntry
 }
 
 // planColumn is one question: its title, its rows and the list showing them.
 type planColumn struct {
-	key    string // maintain, invite, serve
-	title  *widget.Label
-	rows   []planRow
-	list   *widget.List
-	empty  *widget.Label
-	stack  *fyne.Container
-	screen *todayScreen
+	key      string // maintain, invite, serve
+	title    *widget.Label
+	rows     []planRow
+	list     *widget.List
+	empty    *widget.Label
+	emptyBox *fyne.Container // the empty state, centred in the column's width
+	stack    *fyne.Container
+	screen   *todayScreen
 }
 
 // planRow is an item, or a group of holiday items.
@@ -67,6 +78,9 @@ func (s *todayScreen) content() fyne.CanvasObject { return s.root }
 
 func (s *todayScreen) buildUI() {
 	s.dayLabel = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.expired = widget.NewLabel("")
+	s.expired.Importance = widget.WarningImportance
+	s.expired.Truncation = fyne.TextTruncateEllipsis
 	s.dateEntry = widget.NewDateEntry()
 	s.dateEntry.OnChanged = s.onDatePicked
 	s.prevDay = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.setDay(s.day.AddDays(-1)) })
@@ -77,27 +91,120 @@ func (s *todayScreen) buildUI() {
 	s.note.Hide()
 	header := container.NewBorder(nil, nil,
 		container.NewHBox(s.prevDay, s.todayBtn, s.nextDay, container.NewGridWrap(fyne.NewSize(150, s.dateEntry.MinSize().Height), s.dateEntry)),
-		nil, s.dayLabel)
-	cols := make([]fyne.CanvasObject, 3)
+		nil, container.NewBorder(nil, nil, s.dayLabel, nil, s.expired))
+	var cols [3]fyne.CanvasObject
 	for i, key := range []string{"maintain", "invite", "serve"} {
 		c := &planColumn{key: key, screen: s}
 		c.build()
 		s.columns[i] = c
 		cols[i] = c.root()
 	}
-	s.root = container.NewBorder(container.NewVBox(header, s.note, widget.NewSeparator()), nil, nil, nil,
-		s.columnsLayout(cols))
+	s.layout = newPlanColumns(cols)
+	s.layout.onNarrow = func(narrow bool) {
+		for _, c := range s.columns { // the tabs carry the titles
+			if narrow {
+				c.title.Hide()
+			} else {
+				c.title.Show()
+			}
+		}
+	}
+	s.root = container.NewBorder(container.NewVBox(header, s.note, widget.NewSeparator()), nil, nil, nil, s.layout)
 	s.showDay()
 }
 
-// columnsLayout gives Maintain, the longest list, half the width and the two others a quarter
-// each; the dividers can be dragged.
-func (s *todayScreen) columnsLayout(cols []fyne.CanvasObject) fyne.CanvasObject {
-	rest := container.NewHSplit(cols[1], cols[2])
-	all := container.NewHSplit(cols[0], rest)
-	all.SetOffset(0.56)
-	return all
+// narrowWidth is the width under which the three questions show as tabs rather than columns.
+const narrowWidth = 760
+
+// planColumns shows the three questions side by side, Maintain (the longest list) on 60% of the
+// width and the dividers draggable, or as tabs when there is no room for columns.
+type planColumns struct {
+	widget.BaseWidget
+	cols      [3]fyne.CanvasObject
+	splitSlot [3]*fyne.Container // a column lives in its split slot or in its tab slot
+	tabSlot   [3]*fyne.Container
+	split     *container.Split
+	tabs      *container.AppTabs
+	stack     *fyne.Container
+	narrow    bool
+	onNarrow  func(narrow bool) // told when the view switches
 }
+
+func newPlanColumns(cols [3]fyne.CanvasObject) *planColumns {
+	p := &planColumns{cols: cols}
+	items := make([]*container.TabItem, 3)
+	for i, c := range cols {
+		p.splitSlot[i] = container.NewStack(c)
+		p.tabSlot[i] = container.NewStack()
+		items[i] = container.NewTabItem("", p.tabSlot[i])
+	}
+	p.split = container.NewHSplit(p.splitSlot[0], container.NewHSplit(p.splitSlot[1], p.splitSlot[2]))
+	p.split.SetOffset(0.6)
+	p.tabs = container.NewAppTabs(items...)
+	p.stack = container.NewStack(p.split)
+	p.ExtendBaseWidget(p)
+	return p
+}
+
+// Resize picks columns or tabs for the new width before laying out.
+func (p *planColumns) Resize(size fyne.Size) {
+	p.setNarrow(size.Width < narrowWidth)
+	p.BaseWidget.Resize(size)
+}
+
+func (p *planColumns) setNarrow(narrow bool) {
+	if narrow == p.narrow {
+		return
+	}
+	p.narrow = narrow
+	from, to := p.splitSlot, p.tabSlot
+	shown := fyne.CanvasObject(p.tabs)
+	if !narrow {
+		from, to, shown = p.tabSlot, p.splitSlot, p.split
+	}
+	for i, c := range p.cols {
+		from[i].Objects = nil
+		to[i].Objects = []fyne.CanvasObject{c}
+		from[i].Refresh()
+		to[i].Refresh()
+	}
+	p.stack.Objects = []fyne.CanvasObject{shown}
+	p.stack.Refresh()
+	if p.onNarrow != nil {
+		p.onNarrow(narrow)
+	}
+}
+
+// setTitles names the tabs (the columns carry their own titles).
+func (p *planColumns) setTitles(titles [3]string) {
+	for i, t := range titles {
+		p.tabs.Items[i].Text = t
+	}
+	p.tabs.Refresh()
+}
+
+func (p *planColumns) CreateRenderer() fyne.WidgetRenderer { return &planColumnsRenderer{p: p} }
+
+type planColumnsRenderer struct{ p *planColumns }
+
+func (r *planColumnsRenderer) Layout(size fyne.Size) { r.p.stack.Resize(size) }
+
+// MinSize is that of the tabs, so that the window can get narrow enough to show them.
+func (r *planColumnsRenderer) MinSize() fyne.Size {
+	tabs := r.p.tabs.MinSize()
+	if r.p.narrow {
+		return tabs
+	}
+	var m fyne.Size // the tabs are empty: add the columns they would hold
+	for _, c := range r.p.cols {
+		m = m.Max(c.MinSize())
+	}
+	return fyne.NewSize(fyne.Max(tabs.Width, m.Width), tabs.Height+m.Height)
+}
+
+func (r *planColumnsRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.p.stack} }
+func (r *planColumnsRenderer) Refresh()                     { r.p.stack.Refresh() }
+func (r *planColumnsRenderer) Destroy()                     {}
 
 func (c *planColumn) build() {
 	c.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -106,7 +213,10 @@ func (c *planColumn) build() {
 	c.empty = widget.NewLabel("")
 	c.empty.Wrapping = fyne.TextWrapWord
 	c.empty.Alignment = fyne.TextAlignCenter
-	c.stack = container.NewStack(c.list)
+	c.emptyBox = container.NewVBox(layout.NewSpacer(), c.empty, layout.NewSpacer())
+	// Until the first load, the (blank) empty state: a list is as wide as its row, and the
+	// columns must not be laid out to that.
+	c.stack = container.NewStack(c.emptyBox)
 }
 
 func (c *planColumn) root() fyne.CanvasObject {
@@ -134,10 +244,10 @@ func (c *planColumn) newRow() fyne.CanvasObject {
 	v.tier.SizeName = theme.SizeNameCaptionText
 	v.tier.Importance = widget.HighImportance
 	v.when.SizeName = theme.SizeNameCaptionText
-	v.done = widget.NewButtonWithIcon("", theme.ConfirmIcon(), nil)
+	v.done = widget.NewButtonWithIcon(i18n.T("today.done_button"), theme.ConfirmIcon(), nil)
 	v.done.Importance = widget.HighImportance
-	v.snooze = widget.NewButtonWithIcon("", theme.HistoryIcon(), nil)
-	v.open = widget.NewButtonWithIcon("", theme.AccountIcon(), nil)
+	v.snooze = widget.NewButtonWithIcon(i18n.T("today.snooze_button"), theme.HistoryIcon(), nil)
+	v.open = widget.NewButtonWithIcon(i18n.T("today.open_button"), theme.AccountIcon(), nil)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.tier, v.when), v.name)
 	bottom := container.NewStack(v.why)
 	box := container.NewBorder(nil, nil, nil, container.NewHBox(v.done, v.snooze, v.open),
@@ -162,21 +272,24 @@ func (c *planColumn) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	h := o.(*rowHolder)
 	v := h.view
 	// The texts change width: lay the row out again once they are set.
-	defer func() { h.top.Refresh(); h.bottom.Refresh(); h.box.Refresh() }()
+	defer func() { v.when.Refresh(); h.top.Refresh(); h.bottom.Refresh(); h.box.Refresh() }()
 	if id >= len(c.rows) {
 		return
 	}
 	s := c.screen
 	row := c.rows[id]
 	onDay := s.day == s.w.today()
+	v.when.Importance = widget.MediumImportance
 	if g := row.group; g != nil {
 		v.name.SetText(i18n.T("today.holiday_group", "Holiday", holidayName(g.key), "Count", len(g.items)))
 		v.tier.SetText("")
-		v.when.SetText(i18n.T("when.today"))
+		v.when.SetText("")
 		v.why.SetText(i18n.T("today.holiday_hint"))
+		v.done.SetText(i18n.T("today.greet_button"))
 		v.done.OnTapped = func() { s.onGreetGroup(g) }
+		v.snooze.SetText(i18n.T("today.copy_button"))
 		v.snooze.SetIcon(theme.ContentCopyIcon())
-		v.snooze.OnTapped = func() { s.copyMessage(&g.items[0]) }
+		v.snooze.OnTapped = func() { s.copyGroupMessage(g) }
 		v.snooze.Enable()
 		v.open.Hide()
 	} else {
@@ -184,13 +297,13 @@ func (c *planColumn) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		v.name.SetText(it.Customer.DisplayName())
 		v.tier.SetText(tierLabel(it.Customer.Tier))
 		v.when.SetText(itemWhen(it, s.day))
-		v.when.Importance = widget.MediumImportance
 		if it.Overdue > 0 {
 			v.when.Importance = widget.DangerImportance
 		}
-		v.when.Refresh()
 		v.why.SetText(itemWhy(it, s.day))
+		v.done.SetText(i18n.T("today.done_button"))
 		v.done.OnTapped = func() { s.onDone(it) }
+		v.snooze.SetText(i18n.T("today.snooze_button"))
 		v.snooze.SetIcon(theme.HistoryIcon())
 		v.snooze.OnTapped = func() { s.onSnooze(it) }
 		v.open.OnTapped = func() { s.onOpen(it) }
@@ -247,10 +360,17 @@ func lowerWeekday(d crm.Date) string {
 
 func (s *todayScreen) setNote(text string) {
 	s.note.SetText(text)
+	if (text != "") == s.note.Visible() {
+		return
+	}
 	if text == "" {
 		s.note.Hide()
 	} else {
 		s.note.Show()
+	}
+	// The header changes height: lay the screen out again.
+	if s.root != nil {
+		s.root.Refresh()
 	}
 }
 
@@ -279,8 +399,8 @@ func (s *todayScreen) reload() {
 			}
 			s.plan, s.templates = plan, tpl
 			s.show()
-			if !s.notified && day == s.w.today() {
-				s.notified = true
+			if !s.w.notified && day == s.w.today() {
+				s.w.notified = true
 				s.notify()
 			}
 		}
@@ -290,6 +410,8 @@ func (s *todayScreen) reload() {
 // show puts the plan in the three columns.
 func (s *todayScreen) show() {
 	lists := [3][]crm.PlanItem{s.plan.Maintain, s.plan.Invite, s.plan.Serve}
+	var titles [3]string
+	s.busy = nil
 	for i, c := range s.columns {
 		rest, groups := groupHolidays(lists[i])
 		rows := make([]planRow, 0, len(rest)+len(groups))
@@ -301,14 +423,21 @@ func (s *todayScreen) show() {
 		}
 		c.rows = rows
 		c.title.SetText(i18n.T("today."+c.key+"_count", "Count", len(lists[i])))
+		titles[i] = c.title.Text
 		if len(rows) == 0 {
 			c.empty.SetText(i18n.T("today." + c.key + "_empty"))
-			c.stack.Objects = []fyne.CanvasObject{container.NewCenter(container.NewGridWrap(fyne.NewSize(280, 160), c.empty))}
+			c.stack.Objects = []fyne.CanvasObject{c.emptyBox}
 		} else {
 			c.stack.Objects = []fyne.CanvasObject{c.list}
 		}
 		c.stack.Refresh()
 		c.list.Refresh()
+	}
+	s.layout.setTitles(titles)
+	if s.plan.Expired > 0 {
+		s.expired.SetText(i18n.T("today.expired_short", "Count", s.plan.Expired))
+	} else {
+		s.expired.SetText("")
 	}
 }
 
@@ -338,21 +467,31 @@ func (s *todayScreen) message(it *crm.PlanItem) string {
 	return crm.FillTemplate(body, v)
 }
 
+// groupMessage is the holiday message of a group, to send to all of them at once (群发): it
+// greets no one by name.
+func (s *todayScreen) groupMessage(g *holidayGroup) string {
+	it := g.items[0]
+	it.Customer = crm.CustomerRef{Name: i18n.T("today.dear_customer")}
+	return s.message(&it)
+}
+
+func (s *todayScreen) copyGroupMessage(g *holidayGroup) {
+	s.w.app.Clipboard().SetContent(s.groupMessage(g))
+	s.setNote(i18n.T("today.copied"))
+}
+
 // record is the maintenance record that marks the item done, now.
 func (s *todayScreen) record(it *crm.PlanItem, content string) crm.Record {
 	return crm.Record{CustomerID: it.Customer.ID, At: wallClock(s.w.opts.Now()), Kind: it.Reason.RecordKind(),
 		Channel: crm.ChannelWeChat, Content: content}
 }
 
-// copyMessage puts the item's message on the clipboard.
-func (s *todayScreen) copyMessage(it *crm.PlanItem) {
-	s.w.app.Clipboard().SetContent(s.message(it))
-	s.setNote(i18n.T("today.copied"))
-}
-
 // onDone logs the matching record with the filled message and copies the message.
 func (s *todayScreen) onDone(it *crm.PlanItem) {
 	if s.day != s.w.today() {
+		return
+	}
+	if !s.claim(fmt.Sprint(it.Customer.ID, it.Reason, it.Ref)) {
 		return
 	}
 	msg := s.message(it)
@@ -370,23 +509,42 @@ func (s *todayScreen) onGreetGroup(g *holidayGroup) {
 		return
 	}
 	text := i18n.T("today.greet_confirm", "Count", len(g.items), "Holiday", holidayName(g.key))
-	dialog.ShowConfirm(i18n.T("today.greet_title"), text, func(ok bool) {
+	d := dialog.NewConfirm(i18n.T("today.greet_title"), text, func(ok bool) {
 		if ok {
 			s.greetGroup(g)
 		}
 	}, s.w.win)
+	d.SetConfirmText(i18n.T("today.greet_button"))
+	d.SetDismissText(i18n.T("common.cancel"))
+	s.greetDialog = d
+	d.Show()
 }
 
 func (s *todayScreen) greetGroup(g *holidayGroup) {
+	if !s.claim("holiday " + g.key) {
+		return
+	}
 	rs := make([]crm.Record, len(g.items))
 	for i := range g.items {
 		rs[i] = s.record(&g.items[i], s.message(&g.items[i]))
 	}
-	n, msg := len(rs), s.message(&g.items[0])
+	n, msg := len(rs), s.groupMessage(g)
 	s.save(func(ctx context.Context) error { return s.w.book.SaveRecords(ctx, rs) }, func() {
 		s.w.app.Clipboard().SetContent(msg)
 		s.setNote(i18n.T("today.greeted", "Count", n))
 	})
+}
+
+// claim marks an item (or a group) as being done; false when it already is.
+func (s *todayScreen) claim(key string) bool {
+	if s.busy[key] {
+		return false
+	}
+	if s.busy == nil {
+		s.busy = map[string]bool{}
+	}
+	s.busy[key] = true
+	return true
 }
 
 // save runs a write off the UI goroutine, then reloads the plan (and what shows records).
@@ -395,6 +553,9 @@ func (s *todayScreen) save(op func(context.Context) error, done func()) {
 		err := op(context.Background())
 		return func() {
 			var es crm.Errors
+			if err != nil {
+				s.busy = nil // let the user try again
+			}
 			switch {
 			case errors.As(err, &es):
 				s.setNote(i18n.T("today.save_failed", "Error", fieldErrorText(&es[0])))
@@ -415,12 +576,15 @@ func (s *todayScreen) onSnooze(it *crm.PlanItem) {
 	}
 	var d dialog.Dialog
 	pick := func(days int) *widget.Button {
-		label := i18n.T("today.snooze_days", "Days", days)
+		label := i18n.T("today.snooze_days", "Days", days, "Date", shortDate(s.day.AddDays(days)))
 		if days == 1 {
-			label = i18n.T("today.snooze_tomorrow")
+			label = i18n.T("today.snooze_tomorrow", "Date", shortDate(s.day.AddDays(1)))
 		}
-		return widget.NewButton(label, func() { d.Hide(); s.snooze(it, s.day.AddDays(days)) })
+		b := widget.NewButton(label, func() { d.Hide(); s.snooze(it, s.day.AddDays(days)) })
+		s.snoozeChoices = append(s.snoozeChoices, b)
+		return b
 	}
+	s.snoozeChoices = nil
 	entry := widget.NewDateEntry()
 	entry.OnChanged = func(t *time.Time) {
 		if t != nil && crm.DateOf(*t) > s.day {
@@ -428,9 +592,11 @@ func (s *todayScreen) onSnooze(it *crm.PlanItem) {
 			s.snooze(it, crm.DateOf(*t))
 		}
 	}
+	s.snoozeDate = entry
 	body := container.NewVBox(widget.NewLabel(i18n.T("today.snooze_text", "Name", it.Customer.DisplayName())),
 		pick(1), pick(3), pick(7), widget.NewLabel(i18n.T("today.snooze_pick")), entry)
 	d = dialog.NewCustom(i18n.T("today.snooze_title"), i18n.T("common.cancel"), body, s.w.win)
+	s.snoozeDialog = d
 	d.Show()
 }
 

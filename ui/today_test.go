@@ -2,10 +2,12 @@ package ui
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"carebook/assets/i18n"
@@ -75,11 +77,20 @@ func TestTodaySnoozeHidesUntilTheDay(t *testing.T) {
 	s := w.todayView
 	s.reload()
 	w.Wait()
-	it := maintainRows(s)[0].item
-	s.snooze(it, today.AddDays(2))
+	// The row's Snooze asks until when: tomorrow, in 3 days (Nov 25), in 7 days, or a day.
+	row := s.columns[0].newRow()
+	s.columns[0].updateRow(0, row)
+	test.Tap(row.(*rowHolder).view.snooze)
+	if s.snoozeDialog == nil || len(s.snoozeChoices) != 3 || s.snoozeChoices[1].Text != "In 3 days (Nov 25)" {
+		t.Fatalf("snooze dialog %v %v", s.snoozeDialog, s.snoozeChoices)
+	}
+	test.Tap(s.snoozeChoices[1])
 	w.Wait()
 	if n := len(maintainRows(s)); n != 0 {
 		t.Fatalf("%d rows after snoozing", n)
+	}
+	if !strings.Contains(s.note.Text, "Nov 25") {
+		t.Errorf("note %q", s.note.Text)
 	}
 	test.Tap(s.nextDay)
 	w.Wait()
@@ -88,11 +99,16 @@ func TestTodaySnoozeHidesUntilTheDay(t *testing.T) {
 	}
 	test.Tap(s.nextDay)
 	w.Wait()
-	if rows := maintainRows(s); len(rows) != 2 { // step 1 back, and step 3 due
+	if rows := maintainRows(s); len(rows) != 1 || rows[0].item.Step != 3 { // step 3 due, step 1 still put off
+		t.Fatalf("Nov 24: %+v", rows)
+	}
+	test.Tap(s.nextDay)
+	w.Wait()
+	if rows := maintainRows(s); len(rows) != 2 { // step 1 back on the snooze day
 		t.Fatalf("on the snooze day: %+v", rows)
 	}
 	// Another day: Done and Snooze are off, and the note says why.
-	row := s.columns[0].newRow()
+	row = s.columns[0].newRow()
 	s.columns[0].updateRow(0, row)
 	if v := row.(*rowHolder).view; !v.done.Disabled() || !v.snooze.Disabled() {
 		t.Error("done/snooze enabled on another day")
@@ -131,8 +147,32 @@ func TestTodayHolidayGroupedAndGreetedInBulk(t *testing.T) {
 	if got := i18n.T("today.holiday_group", "Holiday", holidayName(rows[0].group.key), "Count", 3); got != "国庆节：3 位顾客" {
 		t.Errorf("group label %q", got)
 	}
-	s.greetGroup(rows[0].group)
+	// The group's copy button copies the holiday message.
+	row := s.columns[0].newRow()
+	s.columns[0].updateRow(0, row)
+	v := row.(*rowHolder).view
+	test.Tap(v.snooze)
+	if got := w.app.Clipboard().Content(); got != "亲爱的顾客，国庆节快乐！感谢您一直以来的支持，祝您和家人节日愉快、幸福安康！" {
+		t.Errorf("copied %q", got)
+	}
+	// All greeted asks first; cancelling logs nothing.
+	count := &countingBook{Book: st}
+	w.book = count
+	test.Tap(v.done)
+	if s.greetDialog == nil {
+		t.Fatal("no confirmation")
+	}
+	s.greetDialog.Dismiss()
 	w.Wait()
+	if n, _ := st.CountRecords(context.Background(), crm.RecordQuery{}); n != 0 {
+		t.Fatalf("cancelled greeting logged %d records", n)
+	}
+	test.Tap(v.done)
+	s.greetDialog.Confirm()
+	w.Wait()
+	if count.saveRecords != 1 {
+		t.Errorf("%d SaveRecords calls, want one for the group", count.saveRecords)
+	}
 	for _, id := range ids {
 		rs, _ := st.CustomerRecords(context.Background(), id)
 		if len(rs) != 1 || rs[0].Kind != crm.KindGreeting || !strings.Contains(rs[0].Content, "国庆节快乐") {
@@ -152,12 +192,12 @@ func TestTodayWhyTexts(t *testing.T) {
 		it        crm.PlanItem
 		why, when string
 	}{
-		{crm.PlanItem{Reason: crm.ReasonRoutine, Step: 3, PurchaseDate: crm.MustDate("2026-11-19"), Due: d}, "1-3-7 第3天回访，购买于 11月19日", "今天"},
+		{crm.PlanItem{Reason: crm.ReasonRoutine, Step: 3, PurchaseDate: crm.MustDate("2026-11-19"), Due: d}, "1-3-7 第3天回访，购买于 11月19日", "今天到期"},
 		{crm.PlanItem{Reason: crm.ReasonBirthday, Occurs: crm.MustDate("2026-11-25"), Due: crm.MustDate("2026-11-25"),
 			KeyDate: &crm.KeyDate{Calendar: crm.Lunar, Month: 10, Day: 7}}, "农历生日 11月25日（农历十月初七）", "还有 3 天"},
-		{crm.PlanItem{Reason: crm.ReasonHoliday, Holiday: "mid_autumn", Due: d}, "中秋节问候", "今天"},
+		{crm.PlanItem{Reason: crm.ReasonHoliday, Holiday: "mid_autumn", Due: d}, "中秋节问候", "今天到期"},
 		{crm.PlanItem{Reason: crm.ReasonCadence, Customer: crm.CustomerRef{Tier: crm.TierVIP}, LastContact: crm.MustDate("2026-11-13"), Due: crm.MustDate("2026-11-20"), Overdue: 2}, "VIP 已 9 天未联系", "逾期 2 天"},
-		{crm.PlanItem{Reason: crm.ReasonRecall, Churn: crm.ChurnDormant, LastPurchase: d.AddDays(-120), Due: d}, "休眠 120 天，召回", "今天"},
+		{crm.PlanItem{Reason: crm.ReasonRecall, Churn: crm.ChurnDormant, LastPurchase: d.AddDays(-120), Due: d}, "休眠 120 天，召回", "今天到期"},
 	} {
 		if got := itemWhy(&tc.it, d); got != tc.why {
 			t.Errorf("why %q, want %q", got, tc.why)
@@ -183,6 +223,17 @@ func TestPlanSettingsFormValidatesAndSaves(t *testing.T) {
 	if !p.errs["grace"].Visible() || !strings.Contains(p.errs["grace"].Text, "whole number") {
 		t.Errorf("grace error %q", p.errs["grace"].Text)
 	}
+	p.grace.SetText("7")
+	p.cadence[crm.TierVIP].SetText("400")
+	test.Tap(p.save)
+	w.Wait()
+	if got := p.errs["cadence.vip"].Text; !p.errs["cadence.vip"].Visible() || got != "Between 0 and 365." {
+		t.Errorf("cadence error %q", got)
+	}
+	if !p.status.Visible() || p.errs["grace"].Visible() {
+		t.Errorf("status %q, grace error %q", p.status.Text, p.errs["grace"].Text)
+	}
+	p.cadence[crm.TierVIP].SetText("7")
 	got, _ := st.PlanSettings(context.Background())
 	if got.Lost != 365 {
 		t.Fatalf("invalid form saved: %+v", got)
@@ -202,6 +253,19 @@ func TestPlanSettingsFormValidatesAndSaves(t *testing.T) {
 	if got.Grace != 5 || got.Lost != 400 || len(got.Steps) != 2 || got.Steps[1] != 5 || !got.Holidays["christmas"] {
 		t.Fatalf("saved %+v", got)
 	}
+	if p.errs["lost"].Visible() || p.status.Text != i18n.T("rules.saved") {
+		t.Errorf("after saving: lost error %q, status %q", p.errs["lost"].Text, p.status.Text)
+	}
+	// Defaults fills the form; Save keeps them.
+	test.Tap(p.reset)
+	if p.steps.Text != "1, 3, 7" || p.grace.Text != "7" || p.holidays["christmas"].Checked {
+		t.Fatalf("reset shows %q %q", p.steps.Text, p.grace.Text)
+	}
+	test.Tap(p.save)
+	w.Wait()
+	if got, _ = st.PlanSettings(context.Background()); got.Grace != 7 || len(got.Steps) != 3 || got.Holidays["christmas"] {
+		t.Fatalf("defaults saved as %+v", got)
+	}
 	// Templates: edit, save, and the default comes back.
 	p.template.SetSelectedIndex(0)
 	p.body.SetText("Thanks {name}!")
@@ -214,5 +278,152 @@ func TestPlanSettingsFormValidatesAndSaves(t *testing.T) {
 	w.Wait()
 	if m, _ := st.Templates(context.Background(), "en"); len(m) != 0 || p.body.Text != i18n.T("tpl.thanks") {
 		t.Fatalf("default not restored: %v %q", m, p.body.Text)
+	}
+}
+
+// countingBook counts the SaveRecords calls that reach the book.
+type countingBook struct {
+	Book
+	saveRecords int
+}
+
+func (b *countingBook) SaveRecords(ctx context.Context, rs []crm.Record) error {
+	b.saveRecords++
+	return b.Book.SaveRecords(ctx, rs)
+}
+
+func TestTodayDoneTwiceLogsOnce(t *testing.T) {
+	w, st := newTestWindow(t, i18n.English)
+	c := buyer(t, st, "Wang Wu", crm.DateOf(testNow).AddDays(-1))
+	s := w.todayView
+	s.reload()
+	w.Wait()
+	row := s.columns[0].newRow()
+	s.columns[0].updateRow(0, row)
+	done := row.(*rowHolder).view.done
+	test.Tap(done)
+	test.Tap(done) // before the save and the reload
+	w.Wait()
+	if rs, _ := st.CustomerRecords(context.Background(), c.ID); len(rs) != 1 {
+		t.Fatalf("%d records after a double tap", len(rs))
+	}
+	if !strings.Contains(s.note.Text, "Wang Wu") {
+		t.Errorf("note %q", s.note.Text)
+	}
+}
+
+func TestTodayOpensTheCard(t *testing.T) {
+	w, st := newTestWindow(t, i18n.ZhHans)
+	c := buyer(t, st, "赵六", crm.DateOf(testNow).AddDays(-1))
+	s := w.todayView
+	s.reload()
+	w.Wait()
+	row := s.columns[0].newRow()
+	s.columns[0].updateRow(0, row)
+	test.Tap(row.(*rowHolder).view.open)
+	w.Wait()
+	if w.screens[w.current] != w.customers {
+		t.Fatal("open does not show the Customers screen")
+	}
+	if got := w.customers.card.customer; got == nil || got.ID != c.ID {
+		t.Fatalf("card shows %+v", got)
+	}
+}
+
+func TestTodayReloadsWhenARecordIsSavedElsewhere(t *testing.T) {
+	w, st := newTestWindow(t, i18n.ZhHans)
+	c := buyer(t, st, "钱七", crm.DateOf(testNow).AddDays(-1))
+	s := w.todayView
+	s.reload()
+	w.Wait()
+	if len(maintainRows(s)) != 1 {
+		t.Fatalf("rows %+v", maintainRows(s))
+	}
+	// Logged from the card or the sheet (Ctrl+L): the plan follows.
+	r := &crm.Record{CustomerID: c.ID, At: testNow, Kind: crm.KindRoutine, Channel: crm.ChannelPhone, Content: "回访"}
+	if err := st.SaveRecord(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	w.afterRecordChange()
+	w.Wait()
+	if len(maintainRows(s)) != 0 {
+		t.Fatalf("still listed: %+v", maintainRows(s))
+	}
+	// A customer saved on the Customers screen shows when coming back to Today.
+	w.show(w.customers)
+	buyer(t, st, "孙八", crm.DateOf(testNow).AddDays(-1))
+	w.show(s)
+	w.Wait()
+	if rows := maintainRows(s); len(rows) != 1 || rows[0].item.Customer.Name != "孙八" {
+		t.Fatalf("after coming back: %+v", rows)
+	}
+}
+
+func TestTodayNarrowWindowShowsTabs(t *testing.T) {
+	w, st := newTestWindow(t, i18n.ZhHans)
+	buyer(t, st, "周九", crm.DateOf(testNow).AddDays(-1))
+	s := w.todayView
+	s.reload()
+	w.Wait()
+	if s.layout.narrow {
+		t.Fatal("tabs on the default window")
+	}
+	if lead := s.layout.split.Leading.Size().Width; lead < 500 {
+		t.Errorf("Maintain is %v wide on the default window", lead)
+	}
+	w.win.Resize(fyne.NewSize(700, 600))
+	if !s.layout.narrow || s.columns[0].title.Visible() {
+		t.Fatal("no tabs in a narrow window")
+	}
+	if got := s.layout.tabs.Items[0].Text; got != "维护（1）" {
+		t.Errorf("tab %q", got)
+	}
+	w.win.Resize(fyne.NewSize(1180, 760))
+	if s.layout.narrow || !s.columns[0].title.Visible() {
+		t.Fatal("still tabs in a wide window")
+	}
+}
+
+func TestTodayNotifiesOnceAtStart(t *testing.T) {
+	a := test.NewApp()
+	t.Cleanup(func() { a.Quit() })
+	i18n.Set(i18n.ZhHans)
+	t.Cleanup(func() { i18n.Set(i18n.English) })
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "carebook.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	buyer(t, st, "吴十", crm.DateOf(testNow).AddDays(-1))
+	var w *Window
+	test.AssertNotificationSent(t, fyne.NewNotification("顾客维护本：今日计划", "维护 1 · 邀约 0 · 服务 0"), func() {
+		w = NewWindow(a, Options{Book: st, Version: "test", Now: func() time.Time { return testNow }, manual: true})
+		w.Wait()
+	})
+	// Not again: other days, reloads, another language.
+	test.AssertNotificationSent(t, nil, func() {
+		w.todayView.setDay(crm.DateOf(testNow).AddDays(1))
+		w.Wait()
+		w.todayView.setDay(crm.DateOf(testNow))
+		w.Wait()
+		w.setLanguage(i18n.English)
+		w.Wait()
+	})
+}
+
+func TestTodayShowsMissedFollowUps(t *testing.T) {
+	w, st := newTestWindow(t, i18n.ZhHans)
+	// Bought 8 days ago: step 1 (due 7 days ago) runs out of its 7 days of grace today.
+	buyer(t, st, "郑一", crm.DateOf(testNow).AddDays(-8))
+	s := w.todayView
+	s.reload()
+	w.Wait()
+	if s.plan.Expired != 1 || s.expired.Text != "当天错过 1 个1-3-7回访（已过宽限期）" {
+		t.Fatalf("expired %d, label %q", s.plan.Expired, s.expired.Text)
+	}
+	test.Tap(s.nextDay)
+	w.Wait()
+	if s.expired.Text != "" {
+		t.Errorf("tomorrow: %q", s.expired.Text)
 	}
 }
