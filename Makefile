@@ -45,7 +45,7 @@ demo: build
 bench: setup
 	$(GO) test -run '^$$' -bench . -benchmem ./crm/... ./store/... ./ui/...
 	$(GO) test -run '^$$' -bench TodayCommand -benchtime 5x .
-	@echo "goals (PRODUCT.md §8): BenchmarkTodayCommand ms/today < 300 and MB-rss < 300; BenchmarkPlan is the plan alone"
+	@echo "goals (PRODUCT.md §8): BenchmarkTodayCommand ms/today < 300 and MB-rss < 300; BenchmarkPlanToday is the plan in the store, BenchmarkPlanInput its loading alone"
 
 # Renders every screen with demo data into docs/screenshots through Fyne's test driver.
 screenshots: setup

@@ -3,7 +3,9 @@ package crm
 import (
 	"bytes"
 	"io"
+	"runtime"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -30,17 +32,59 @@ func (p *Plan) WriteJSON(w io.Writer) error {
 		items []PlanItem
 	}{{"maintain", p.Maintain}, {"invite", p.Invite}, {"serve", p.Serve}} {
 		e.raw(`,"` + q.key + `":[`)
-		for i := range q.items {
-			if i > 0 {
-				e.raw(",")
-			}
-			e.item(&q.items[i])
-			e.flushIfFull()
-		}
+		e.items(q.items)
 		e.raw("]")
 	}
 	e.raw("}")
 	return e.flush()
+}
+
+// jsonChunk is the number of items a goroutine encodes at a time in a long list.
+const jsonChunk = 2048
+
+// items writes items separated by commas. A long list is encoded a few chunks at a time, each
+// by a goroutine, and written out in order.
+func (e *jsonWriter) items(items []PlanItem) {
+	workers := min(runtime.GOMAXPROCS(0), 4)
+	if workers < 2 || len(items) < 4*jsonChunk {
+		for i := range items {
+			if i > 0 {
+				e.raw(",")
+			}
+			e.item(&items[i])
+			e.flushIfFull()
+		}
+		return
+	}
+	bufs := make([]jsonWriter, workers)
+	for from := 0; from < len(items); from += workers * jsonChunk {
+		var wg sync.WaitGroup
+		for k := range bufs {
+			lo := from + k*jsonChunk
+			hi := min(lo+jsonChunk, len(items))
+			if lo >= hi {
+				break
+			}
+			wg.Go(func() {
+				b := &bufs[k]
+				b.buf = b.buf[:0]
+				for i := lo; i < hi; i++ {
+					if i > 0 {
+						b.raw(",")
+					}
+					b.item(&items[i])
+				}
+			})
+		}
+		wg.Wait()
+		for k := range bufs {
+			e.flush()
+			if e.err == nil && len(bufs[k].buf) > 0 {
+				_, e.err = e.w.Write(bufs[k].buf)
+			}
+			bufs[k].buf = bufs[k].buf[:0]
+		}
+	}
 }
 
 // jsonWriter writes JSON into a buffer it flushes to w now and then; the first error sticks.
@@ -66,43 +110,68 @@ func (e *jsonWriter) flush() error {
 	return e.err
 }
 
-// str writes s as a JSON string, escaped as encoding/json escapes it.
+// str writes s as a JSON string, escaped as encoding/json escapes it: runs of characters that
+// need no escape are copied as they are.
 func (e *jsonWriter) str(s string) {
 	e.buf = append(e.buf, '"')
-	for i, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			e.buf = append(e.buf, '\\', byte(r))
-		case r == '\n':
-			e.buf = append(e.buf, '\\', 'n')
-		case r == '\r':
-			e.buf = append(e.buf, '\\', 'r')
-		case r == '\t':
-			e.buf = append(e.buf, '\\', 't')
-		case r == '\b':
-			e.buf = append(e.buf, '\\', 'b')
-		case r == '\f':
-			e.buf = append(e.buf, '\\', 'f')
-		case r < 0x20 || r == '<' || r == '>' || r == '&' || r == 0x2028 || r == 0x2029:
-			e.buf = append(e.buf, `\u00`...)
-			e.buf = append(e.buf, "0123456789abcdef"[r>>4&0xf], "0123456789abcdef"[r&0xf])
-			if r >= 0x100 {
-				e.buf = e.buf[:len(e.buf)-4]
-				e.buf = append(e.buf, "0123456789abcdef"[r>>12&0xf], "0123456789abcdef"[r>>8&0xf],
-					"0123456789abcdef"[r>>4&0xf], "0123456789abcdef"[r&0xf])
+	start := 0
+	for i := 0; i < len(s); {
+		b := s[i]
+		if b < utf8.RuneSelf {
+			if jsonSafe[b] {
+				i++
+				continue
 			}
-		case r == utf8.RuneError:
-			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				e.buf = append(e.buf, `\ufffd`...)
-			} else {
-				e.buf = utf8.AppendRune(e.buf, r)
+			e.buf = append(e.buf, s[start:i]...)
+			switch b {
+			case '"', '\\':
+				e.buf = append(e.buf, '\\', b)
+			case '\n':
+				e.buf = append(e.buf, '\\', 'n')
+			case '\r':
+				e.buf = append(e.buf, '\\', 'r')
+			case '\t':
+				e.buf = append(e.buf, '\\', 't')
+			case '\b':
+				e.buf = append(e.buf, '\\', 'b')
+			case '\f':
+				e.buf = append(e.buf, '\\', 'f')
+			default: // other control characters, <, >, &
+				e.buf = append(e.buf, '\\', 'u', '0', '0', hexDigit[b>>4], hexDigit[b&0xf])
 			}
-		default:
-			e.buf = utf8.AppendRune(e.buf, r)
+			i++
+			start = i
+			continue
 		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			e.buf = append(e.buf, s[start:i]...)
+			e.buf = append(e.buf, `\ufffd`...)
+		case r == 0x2028 || r == 0x2029:
+			e.buf = append(e.buf, s[start:i]...)
+			e.buf = append(e.buf, '\\', 'u', '2', '0', '2', hexDigit[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
 	}
+	e.buf = append(e.buf, s[start:]...)
 	e.buf = append(e.buf, '"')
 }
+
+const hexDigit = "0123456789abcdef"
+
+// jsonSafe tells the ASCII characters a JSON string holds as they are (as encoding/json writes
+// them: not control characters, quote, backslash, <, > or &).
+var jsonSafe = func() (t [utf8.RuneSelf]bool) {
+	for b := 0x20; b < utf8.RuneSelf; b++ {
+		t[b] = b != '"' && b != '\\' && b != '<' && b != '>' && b != '&'
+	}
+	return t
+}()
 
 func (e *jsonWriter) int(n int64) { e.buf = strconv.AppendInt(e.buf, n, 10) }
 
@@ -118,7 +187,11 @@ func (e *jsonWriter) date(d Date) {
 		byte('0'+int(m)/10), byte('0'+int(m)%10), '-', byte('0'+day/10), byte('0'+day%10), '"')
 }
 
-func (e *jsonWriter) key(k string) { e.raw(`,"` + k + `":`) }
+func (e *jsonWriter) key(k string) {
+	e.buf = append(e.buf, ',', '"')
+	e.buf = append(e.buf, k...)
+	e.buf = append(e.buf, '"', ':')
+}
 
 // item writes one plan item with the keys of its reason.
 func (e *jsonWriter) item(it *PlanItem) {

@@ -3,9 +3,11 @@ package crm
 import (
 	"cmp"
 	"encoding/binary"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -18,54 +20,163 @@ func PlanDay(d Date, s PlanSettings, in *PlanInput) Plan {
 	if d.IsZero() {
 		return p
 	}
-	pl := planner{d: d, s: s, snoozed: map[snoozeKey]bool{},
-		items: make([]PlanItem, 0, len(in.Customers)+len(in.Purchases)/2)}
+	base := planner{d: d, s: s, snoozed: map[snoozeKey]bool{}, holidays: HolidaysOn(d, s.Holidays),
+		window: newOccurrenceWindow(s.KeyDateWindow(d))}
 	for _, z := range in.Snoozes {
 		if z.Until > d {
-			pl.snoozed[snoozeKey{z.CustomerID, z.Reason, z.Ref}] = true
+			base.snoozed[snoozeKey{z.CustomerID, z.Reason, z.Ref}] = true
 		}
 	}
-	byID := make(map[int64]*PlanCustomer, len(in.Customers))
-	for i := range in.Customers {
-		c := &in.Customers[i]
-		if c.Created <= d {
-			byID[c.ID] = c
-		}
-	}
-	pl.routine = map[int64][]Date{}
-	pl.greeting = map[int64][]Date{}
+	at := newCustomerIndex(in.Customers, d)
+	base.routine = map[int64][]Date{}
+	base.greeting = map[int64][]Date{}
 	for _, r := range in.Records {
-		if r.Date > d || byID[r.CustomerID] == nil {
+		if r.Date > d || at.find(r.CustomerID) < 0 {
 			continue
 		}
 		switch r.Kind {
 		case KindRoutine:
-			pl.routine[r.CustomerID] = append(pl.routine[r.CustomerID], r.Date)
+			base.routine[r.CustomerID] = append(base.routine[r.CustomerID], r.Date)
 		case KindGreeting:
-			pl.greeting[r.CustomerID] = append(pl.greeting[r.CustomerID], r.Date)
+			base.greeting[r.CustomerID] = append(base.greeting[r.CustomerID], r.Date)
 		}
 	}
-	pl.window = newOccurrenceWindow(s.KeyDateWindow(d))
-	pl.holidays = HolidaysOn(d, s.Holidays)
 
+	// A big book is planned in two halves of its customers at once: each half counts its items,
+	// then writes them into its own part of the list and orders them; the two orders are merged
+	// and every item moved once to its place.
+	parts := make([]planPart, planParts(len(in.Customers)))
+	each := func(fn func(pt *planPart)) {
+		var wg sync.WaitGroup
+		for k := range parts {
+			if k == len(parts)-1 {
+				fn(&parts[k])
+			} else {
+				wg.Go(func() { fn(&parts[k]) })
+			}
+		}
+		wg.Wait()
+	}
+	for k := range parts {
+		parts[k].planner = base
+		parts[k].lo, parts[k].hi = k*len(in.Customers)/len(parts), (k+1)*len(in.Customers)/len(parts)
+	}
+	each(func(pt *planPart) {
+		pt.counting = true
+		pt.planCustomers(in, at, pt.lo, pt.hi)
+		pt.counting = false
+	})
+	n := 0
+	for k := range parts {
+		parts[k].from = n
+		n += parts[k].n
+	}
+	items := make([]PlanItem, n)
+	each(func(pt *planPart) {
+		pt.expired = 0
+		pt.items = items[pt.from : pt.from : pt.from+pt.n]
+		pt.planCustomers(in, at, pt.lo, pt.hi)
+		pt.keys = itemKeys(items, pt.from, pt.from+len(pt.items))
+		sortKeys(pt.keys, items)
+	})
+	keys := parts[0].keys
+	for k := 1; k < len(parts); k++ {
+		keys = mergeKeys(keys, parts[k].keys, items)
+	}
+	for k := range parts {
+		if len(parts[k].items) != parts[k].n {
+			panic("crm: plan: a part wrote another number of items than it counted")
+		}
+		p.Expired += parts[k].expired
+	}
+	permute(items, keys)
+	p.Maintain = items
+	return p
+}
+
+// planPart is the planner of the customers [lo, hi) of a PlanInput: it counts its items (n)
+// first, then writes them from index from of the plan's list.
+type planPart struct {
+	planner
+	lo, hi, from int
+	keys         []itemKey
+}
+
+// planParts says in how many parts (1 or 2) to plan a book of n customers.
+var planParts = func(n int) int {
+	if n >= 10_000 && runtime.GOMAXPROCS(0) > 1 {
+		return 2
+	}
+	return 1
+}
+
+// planCustomers collects the items of the customers in.Customers[lo:hi]: their routine steps,
+// follow-ups, dates, holidays, cadence and recall.
+func (pl *planner) planCustomers(in *PlanInput, at customerIndex, lo, hi int) {
 	for _, pu := range in.Purchases {
-		if c := byID[pu.CustomerID]; c != nil && pu.Date <= d {
-			pl.routineItems(c, pu)
+		if i := at.find(pu.CustomerID); i >= lo && i < hi && pu.Date <= pl.d {
+			pl.routineItems(&in.Customers[i], pu)
 		}
 	}
-	for i := range in.Customers {
+	for i := lo; i < hi; i++ {
 		c := &in.Customers[i]
-		if byID[c.ID] != c {
-			continue
+		if at.find(c.ID) != i {
+			continue // created after the day, or a second entry of the same ID
 		}
 		pl.followUp(c)
 		pl.keyDates(c)
 		pl.holiday(c)
 		pl.cadenceOrRecall(c)
 	}
-	p.Maintain = sortItems(pl.items)
-	p.Expired = pl.expired
-	return p
+}
+
+// customerIndex finds a customer of a PlanInput by ID: those created on or before the planned
+// day, the last entry of an ID. IDs are rowids, mostly dense: a slice by ID when they are.
+type customerIndex struct {
+	dense  []int32
+	sparse map[int64]int32
+}
+
+func newCustomerIndex(cs []PlanCustomer, d Date) customerIndex {
+	var most int64
+	for i := range cs {
+		most = max(most, cs[i].ID)
+	}
+	var x customerIndex
+	if most <= int64(4*len(cs)+1024) {
+		x.dense = make([]int32, most+1)
+		for i := range x.dense {
+			x.dense[i] = -1
+		}
+	} else {
+		x.sparse = make(map[int64]int32, len(cs))
+	}
+	for i := range cs {
+		c := &cs[i]
+		if c.Created > d {
+			continue
+		}
+		if x.dense != nil && c.ID >= 0 {
+			x.dense[c.ID] = int32(i)
+		} else if x.dense == nil {
+			x.sparse[c.ID] = int32(i)
+		}
+	}
+	return x
+}
+
+// find returns the index of customer id, -1 when there is none.
+func (x customerIndex) find(id int64) int {
+	if x.dense != nil {
+		if id < 0 || id >= int64(len(x.dense)) {
+			return -1
+		}
+		return int(x.dense[id])
+	}
+	if i, ok := x.sparse[id]; ok {
+		return int(i)
+	}
+	return -1
 }
 
 type snoozeKey struct {
@@ -85,11 +196,48 @@ type planner struct {
 	holidays []Holiday
 	items    []PlanItem
 	expired  int
+	// When counting, items are only counted (in n), not kept.
+	counting bool
+	n        int
+	// The refs of the day's holiday items and of days, made once: most items of a big book
+	// share one.
+	holidayRefs map[string]string
+	dayRefs     map[Date]string
+}
+
+// holidayRef is the ref of the greeting of holiday key on the planned day.
+func (pl *planner) holidayRef(key string) string {
+	ref, ok := pl.holidayRefs[key]
+	if !ok {
+		if pl.holidayRefs == nil {
+			pl.holidayRefs = map[string]string{}
+		}
+		ref = key + ":" + pl.d.String()
+		pl.holidayRefs[key] = ref
+	}
+	return ref
+}
+
+// dayRef is the ref of a cadence or recall item due on d: the day.
+func (pl *planner) dayRef(d Date) string {
+	ref, ok := pl.dayRefs[d]
+	if !ok {
+		if pl.dayRefs == nil {
+			pl.dayRefs = map[Date]string{}
+		}
+		ref = d.String()
+		pl.dayRefs[d] = ref
+	}
+	return ref
 }
 
 // add appends the item unless it is snoozed past the planned day.
 func (pl *planner) add(c *PlanCustomer, it PlanItem) {
 	if len(pl.snoozed) > 0 && pl.snoozed[snoozeKey{c.ID, it.Reason, it.Ref}] {
+		return
+	}
+	if pl.counting {
+		pl.n++
 		return
 	}
 	it.Customer = CustomerRef{ID: c.ID, Code: c.Code, Name: c.Name, Remark: c.Remark, Tier: c.Tier}
@@ -174,7 +322,7 @@ func (pl *planner) holiday(c *PlanCustomer) {
 		if h.FemaleOnly && c.Gender != GenderFemale {
 			continue
 		}
-		pl.add(c, PlanItem{Reason: ReasonHoliday, Due: pl.d, Holiday: h.Key, Ref: h.Key + ":" + pl.d.String()})
+		pl.add(c, PlanItem{Reason: ReasonHoliday, Due: pl.d, Holiday: h.Key, Ref: pl.holidayRef(h.Key)})
 	}
 }
 
@@ -190,7 +338,7 @@ func (pl *planner) cadenceOrRecall(c *PlanCustomer) {
 		}
 		if due <= pl.d {
 			pl.add(c, PlanItem{Reason: ReasonRecall, Due: due, Churn: churn, LastPurchase: c.LastPurchase,
-				Ref: due.String()})
+				Ref: pl.dayRef(due)})
 		}
 		return
 	}
@@ -208,7 +356,7 @@ func (pl *planner) cadenceOrRecall(c *PlanCustomer) {
 		return
 	}
 	if due := base.AddDays(cad); due <= pl.d {
-		pl.add(c, PlanItem{Reason: ReasonCadence, Due: due, LastContact: last, Cadence: cad, Ref: due.String()})
+		pl.add(c, PlanItem{Reason: ReasonCadence, Due: due, LastContact: last, Cadence: cad, Ref: pl.dayRef(due)})
 	}
 }
 
@@ -233,53 +381,118 @@ func reasonRank(r Reason) int {
 	return 7
 }
 
-// sortItems returns items in the order of PRODUCT.md §3: overdue first, then tier (vip → small),
-// then due date, then name (then code and reason, so the order is total). Items are large: the
-// sort orders small keys and moves each item once.
+// sortItems puts items in the order of PRODUCT.md §3 (see compareItems), in place, and returns
+// them. Items are large: the sort orders small keys and moves each item once.
 func sortItems(items []PlanItem) []PlanItem {
-	type key struct {
-		rank uint64 // overdue, tier, due, reason packed
-		name uint64 // the name's first 8 bytes, big-endian: most ties end here
-		i    int32
-	}
-	keys := make([]key, len(items))
-	for i := range items {
+	keys := itemKeys(items, 0, len(items))
+	sortKeys(keys, items)
+	permute(items, keys)
+	return items
+}
+
+// itemKey is what orders an item: its rank (itemRank), its name's first 8 bytes (big-endian: most
+// ties end there) and its index in the list.
+type itemKey struct {
+	rank, name uint64
+	i          int32
+}
+
+// itemKeys returns the keys of items[from:to].
+func itemKeys(items []PlanItem, from, to int) []itemKey {
+	keys := make([]itemKey, to-from)
+	for i := from; i < to; i++ {
 		it := &items[i]
-		var late uint64 = 1
-		if it.Overdue > 0 {
-			late = 0
-		}
 		var name [8]byte
 		copy(name[:], it.Customer.Name)
-		keys[i] = key{late<<62 | uint64(it.Customer.Tier.Rank())<<58 | uint64(uint32(it.Due))<<8 | uint64(reasonRank(it.Reason)),
-			binary.BigEndian.Uint64(name[:]), int32(i)}
+		keys[i-from] = itemKey{itemRank(it), binary.BigEndian.Uint64(name[:]), int32(i)}
 	}
-	slices.SortFunc(keys, func(a, b key) int {
-		x, y := &items[a.i], &items[b.i]
-		if c := cmp.Compare(a.rank>>8, b.rank>>8); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.name, b.name); c != 0 {
-			return c
-		}
-		return cmp.Or(
-			strings.Compare(x.Customer.Name, y.Customer.Name),
-			strings.Compare(x.Customer.Code, y.Customer.Code),
-			cmp.Compare(x.Customer.ID, y.Customer.ID),
-			cmp.Compare(a.rank&0xff, b.rank&0xff),
-			strings.Compare(x.Ref, y.Ref),
-			cmp.Compare(a.i, b.i),
-		)
-	})
-	sorted := make([]PlanItem, len(items))
-	for i, k := range keys {
-		sorted[i] = items[k.i]
+	return keys
+}
+
+// compareKeys orders two keys of items as compareItems orders the items.
+func compareKeys(a, b itemKey, items []PlanItem) int {
+	if c := cmp.Compare(a.rank, b.rank); c != 0 {
+		return c
 	}
-	return sorted
+	if c := cmp.Compare(a.name, b.name); c != 0 {
+		return c
+	}
+	return cmp.Or(compareItems(&items[a.i], &items[b.i]), cmp.Compare(a.i, b.i))
+}
+
+func sortKeys(keys []itemKey, items []PlanItem) {
+	slices.SortFunc(keys, func(a, b itemKey) int { return compareKeys(a, b, items) })
+}
+
+// mergeKeys merges two sorted lists of keys into a new one.
+func mergeKeys(a, b []itemKey, items []PlanItem) []itemKey {
+	out := make([]itemKey, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if compareKeys(b[0], a[0], items) < 0 {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	out = append(out, a...)
+	return append(out, b...)
+}
+
+// permute puts the item of index keys[i].i at index i, for every i, in place: it follows each
+// cycle of the permutation, moving each item once. keys is used up.
+func permute(items []PlanItem, keys []itemKey) {
+	for i := range keys {
+		if keys[i].i < 0 || int(keys[i].i) == i {
+			continue
+		}
+		hold := items[i]
+		j := i
+		for {
+			from := int(keys[j].i)
+			keys[j].i = -1
+			if from == i {
+				items[j] = hold
+				break
+			}
+			items[j] = items[from]
+			j = from
+		}
+	}
+}
+
+// itemRank packs the first keys of the order of PRODUCT.md §3: overdue first, then tier (vip →
+// small), then due date.
+func itemRank(it *PlanItem) uint64 {
+	var late uint64 = 1
+	if it.Overdue > 0 {
+		late = 0
+	}
+	return late<<62 | uint64(it.Customer.Tier.Rank())<<58 | uint64(uint32(it.Due))
+}
+
+// compareItems orders plan items as PRODUCT.md §3 says: overdue first, then tier (vip → small),
+// then due date, then name; then code, customer, reason and ref, so that the order is total.
+func compareItems(x, y *PlanItem) int {
+	if c := cmp.Compare(itemRank(x), itemRank(y)); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.Customer.Name, y.Customer.Name); c != 0 {
+		return c
+	}
+	if c := strings.Compare(x.Customer.Code, y.Customer.Code); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(x.Customer.ID, y.Customer.ID); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(reasonRank(x.Reason), reasonRank(y.Reason)); c != 0 {
+		return c
+	}
+	return strings.Compare(x.Ref, y.Ref)
 }
 
 // SortPlanItems sorts items in the order of PRODUCT.md §3 (for lists merged from several rules).
-func SortPlanItems(items []PlanItem) { copy(items, sortItems(items)) }
+func SortPlanItems(items []PlanItem) { sortItems(items) }
 
 // HolidaysOn returns the enabled holidays that fall on d (usually none, rarely two).
 func HolidaysOn(d Date, enabled map[string]bool) []Holiday {

@@ -2,6 +2,8 @@ package crm
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -679,5 +681,65 @@ func TestFillTemplate(t *testing.T) {
 	}
 	if ReasonBirthday.RecordKind() != KindGreeting || ReasonHoliday.RecordKind() != KindGreeting || ReasonRecall.RecordKind() != KindRecall {
 		t.Error("record kinds")
+	}
+}
+
+// A book planned in two halves at once gives the plan of the whole book planned at once, in the
+// order of §3, on an ordinary day, a holiday and women's day (names drawn from a few so that
+// the order often comes down to code, customer and reason).
+func TestPlanHalvesMatchWhole(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	b := &book{}
+	names := []string{"王芳", "李娜", "张伟", "王芳芳", "a", "A", ""}
+	for i := range 3000 {
+		c := b.customer(fmt.Sprintf("C%05d", r.IntN(100000)), tier(Tiers[r.IntN(len(Tiers))]), func(c *Customer) {
+			c.Name = names[r.IntN(len(names))] + names[r.IntN(len(names))]
+			if r.IntN(2) == 0 {
+				c.Gender = GenderFemale
+			}
+			c.DoNotDisturb = r.IntN(20) == 0
+			c.Created = MustDate("2024-01-01").AddDays(r.IntN(1000))
+			if r.IntN(3) == 0 {
+				k := solar(1+r.IntN(12), 1+r.IntN(28))
+				c.Birthday = &k
+			}
+		})
+		id := c.ID
+		for range r.IntN(4) {
+			b.purchase(id, MustDate("2026-01-01").AddDays(r.IntN(300)).String())
+		}
+		for range r.IntN(4) {
+			day := MustDate("2026-01-01").AddDays(r.IntN(300)).String()
+			kinds := []RecordKind{KindRoutine, KindGreeting, KindRecall, KindOther}
+			if r.IntN(2) == 0 {
+				b.record(id, day, kinds[r.IntN(len(kinds))], MustDate(day).AddDays(r.IntN(30)).String())
+			} else {
+				b.record(id, day, kinds[r.IntN(len(kinds))])
+			}
+		}
+		if i%500 == 0 {
+			b.h.Snoozes = append(b.h.Snoozes, Snooze{CustomerID: id, Reason: ReasonCadence, Until: MustDate("2026-12-31")})
+		}
+	}
+	defer func(f func(int) int) { planParts = f }(planParts)
+	for _, day := range []string{"2026-10-20", "2026-10-01", "2026-03-08"} {
+		d := MustDate(day)
+		planParts = func(int) int { return 1 }
+		whole := PlanFromHistory(d, DefaultPlanSettings(), &b.h)
+		planParts = func(int) int { return 2 }
+		halves := PlanFromHistory(d, DefaultPlanSettings(), &b.h)
+		if len(whole.Maintain) < 1000 {
+			t.Fatalf("%s: only %d items: the book tests too little", day, len(whole.Maintain))
+		}
+		if !reflect.DeepEqual(whole, halves) {
+			t.Errorf("%s: planned in halves, the plan differs (%d items, %d expired; whole %d, %d)",
+				day, len(halves.Maintain), halves.Expired, len(whole.Maintain), whole.Expired)
+		}
+		for i := 1; i < len(halves.Maintain); i++ {
+			if compareItems(&halves.Maintain[i-1], &halves.Maintain[i]) >= 0 {
+				t.Fatalf("%s: items %d and %d out of order: %s, %s", day, i-1, i,
+					describe(halves.Maintain[i-1]), describe(halves.Maintain[i]))
+			}
+		}
 	}
 }

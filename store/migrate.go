@@ -130,3 +130,12 @@ func (s *Store) backupBeforeMigration(ctx context.Context, version int) error {
 	}
 	return nil
 }
+
+// SchemaVersion is the schema version this Carebook writes: the number of its migrations.
+func SchemaVersion() int {
+	migs, err := embeddedMigrations()
+	if err != nil {
+		return 0
+	}
+	return len(migs)
+}
