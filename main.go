@@ -78,6 +78,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runExport(args, stdout, stderr)
 	case "today":
 		return runToday(args, stdout, stderr)
+	case "import":
+		return runImport(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "carebook "+version)
 		return nil

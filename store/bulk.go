@@ -330,10 +330,29 @@ func (b *bulkStmt) insert(ctx context.Context, args ...any) (int64, error) {
 	return res.LastInsertId()
 }
 
-// bulk runs fill with the prepared insertSQL in one write transaction on one connection whose
-// page cache is enlarged meanwhile (the default 2 MB makes every index insert a cache miss once
-// the tables hold millions of rows), and commits when fill succeeds. The caller holds writeMu.
+// bulk runs fill with the prepared insertSQL in one write transaction (see bulkTx). The caller
+// holds writeMu.
 func (s *Store) bulk(ctx context.Context, insertSQL string, fill func(context.Context, *bulkStmt) error) error {
+	return s.bulkTx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
+		b := &bulkStmt{tx: tx, known: make(map[int64]bool)}
+		var err error
+		if b.ins, err = tx.PrepareContext(ctx, insertSQL); err != nil {
+			return err
+		}
+		defer b.ins.Close()
+		if b.exists, err = tx.PrepareContext(ctx, `SELECT 1 FROM customers WHERE id = ?`); err != nil {
+			return err
+		}
+		defer b.exists.Close()
+		return fill(ctx, b)
+	})
+}
+
+// bulkTx runs fn in one write transaction on one connection whose page cache is enlarged
+// meanwhile (the default 2 MB makes every index insert a cache miss once the tables hold
+// millions of rows), and commits when fn succeeds; else it rolls back. With readOnly, the
+// transaction is a read-only one, never committed. The caller holds writeMu.
+func (s *Store) bulkTx(ctx context.Context, readOnly bool, fn func(context.Context, *sql.Tx) error) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return err
@@ -352,21 +371,12 @@ func (s *Store) bulk(ctx context.Context, insertSQL string, fill func(context.Co
 	}
 	defer conn.ExecContext(context.Background(), "PRAGMA temp_store = DEFAULT")
 
-	tx, err := conn.BeginTx(ctx, nil)
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	b := &bulkStmt{tx: tx, known: make(map[int64]bool)}
-	if b.ins, err = tx.PrepareContext(ctx, insertSQL); err != nil {
-		return err
-	}
-	defer b.ins.Close()
-	if b.exists, err = tx.PrepareContext(ctx, `SELECT 1 FROM customers WHERE id = ?`); err != nil {
-		return err
-	}
-	defer b.exists.Close()
-	if err := fill(ctx, b); err != nil {
+	if err := fn(ctx, tx); err != nil || readOnly {
 		return err
 	}
 	return tx.Commit()

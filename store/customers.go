@@ -334,6 +334,19 @@ const customerColumns = `id, code, name, remark, gender, wechat, email, address,
 
 // findCustomerRow reads the customers row of id, without phones, tags and dates.
 func findCustomerRow(ctx context.Context, q querier, id int64) (*crm.Customer, error) {
+	c, err := scanCustomerRow(q.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`, id).Scan)
+	if isNoRows(err) {
+		return nil, notFound("customer", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// scanCustomerRow reads the columns customerColumns of a row with scan (a *sql.Row's or a
+// *sql.Rows' Scan).
+func scanCustomerRow(scan func(dest ...any) error) (*crm.Customer, error) {
 	var (
 		c                           crm.Customer
 		gender, tier                string
@@ -342,18 +355,14 @@ func findCustomerRow(ctx context.Context, q querier, id int64) (*crm.Customer, e
 		dnd, archived               bool
 		knowing, closeness, loyalty int
 	)
-	err := q.QueryRowContext(ctx, `SELECT `+customerColumns+` FROM customers WHERE id = ?`, id).Scan(
-		&c.ID, &c.Code, &c.Name, &c.Remark, &gender, &c.WeChat, &c.Email, &c.Address, &c.Company,
+	err := scan(&c.ID, &c.Code, &c.Name, &c.Remark, &gender, &c.WeChat, &c.Email, &c.Address, &c.Company,
 		&c.Title, &c.Source, &c.Needs, &c.LatentNeeds, &c.Preferences, &c.Interests, &c.Notes,
 		&tier, &dnd, &knowing, &closeness, &loyalty, &created, &archived, &createdAt, &updatedAt)
-	if isNoRows(err) {
-		return nil, notFound("customer", id)
-	}
 	if err != nil {
 		return nil, err
 	}
 	if c.Created, err = parseDate(created); err != nil {
-		return nil, fmt.Errorf("customer %d: %w", id, err)
+		return nil, fmt.Errorf("customer %d: %w", c.ID, err)
 	}
 	c.Gender, c.Tier = crm.Gender(gender), crm.Tier(tier)
 	c.DoNotDisturb, c.Archived = dnd, archived

@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"carebook/assets/i18n"
+	"carebook/crm"
+	"carebook/store/imports"
+)
+
+// importListLimit is how many skipped rows `carebook import` lists without --all.
+const importListLimit = 50
+
+// runImport is `carebook import [--dry-run] [--all] FILE…`: it reads the files, maps their
+// columns, reports every row that cannot be imported and writes the others in one transaction
+// (nothing with --dry-run).
+func runImport(args []string, stdout, stderr io.Writer) error {
+	fs, db := newFlags("import", stderr)
+	dry := fs.Bool("dry-run", false, i18n.T("cli.flag_dry_run"))
+	all := fs.Bool("all", false, i18n.T("cli.flag_all_rows"))
+	if err := parseInterspersed(fs, args); err != nil {
+		return err
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		return errors.New(i18n.T("cli.import_needs_file"))
+	}
+	ctx := context.Background()
+	s, err := openBook(ctx, *db)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer s.Close()
+	im := imports.Importer{Lang: exportLang()}
+	b, err := im.Prepare(ctx, paths, crm.DateOf(time.Now()))
+	if err != nil {
+		return importError(err)
+	}
+	if err := im.Apply(ctx, s, b, *dry, nil); err != nil {
+		return err
+	}
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	writeImportReport(w, b, *all)
+	n := b.Counts()
+	key := "cli.import_done"
+	if *dry {
+		key = "cli.import_dry_run"
+	}
+	fmt.Fprintln(w, i18n.T(key, "Created", n.Created, "Updated", n.Updated, "Skipped", n.Skipped))
+	return nil
+}
+
+// parseInterspersed parses flags that may come after the files too ("import a.xlsx --dry-run").
+func parseInterspersed(fs *flag.FlagSet, args []string) error {
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		rest = append(rest, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return fs.Parse(append([]string{"--"}, rest...))
+}
+
+// writeImportReport lists the tables read and the rows skipped, with their reasons.
+func writeImportReport(w io.Writer, b *crm.ImportBatch, all bool) {
+	for i, t := range b.Tables {
+		name := t.File
+		if t.Sheet != "" {
+			name += " › " + t.Sheet
+		}
+		fmt.Fprintln(w, i18n.T("cli.import_table", "Table", name, "Kind", kindName(b.Mappings[i].Kind),
+			"Rows", len(t.Rows)))
+	}
+	shown, skipped := 0, 0
+	for _, r := range b.Results {
+		if r.Action != crm.ImportSkipRow {
+			continue
+		}
+		skipped++
+		if !all && shown == importListLimit {
+			continue
+		}
+		shown++
+		var why []string
+		for i := range r.Problems {
+			why = append(why, i18n.T(r.Problems[i].Key, r.Problems[i].Args))
+		}
+		fmt.Fprintln(w, "  "+i18n.T("cli.import_skipped_row", "File", b.Tables[r.Table].File, "Row", r.Line,
+			"Reason", strings.Join(why, " · ")))
+	}
+	if skipped > shown {
+		fmt.Fprintln(w, "  "+i18n.T("cli.import_more", "Count", skipped-shown))
+	}
+}
+
+// kindName names an import kind for the user.
+func kindName(k crm.ImportKind) string {
+	switch k {
+	case crm.ImportCustomers:
+		return i18n.T("import.kind_customers")
+	case crm.ImportPurchases:
+		return i18n.T("import.kind_purchases")
+	case crm.ImportRecords:
+		return i18n.T("import.kind_records")
+	}
+	return i18n.T("import.kind_skip")
+}
+
+// importError is the message of a file that cannot be read, translated.
+func importError(err error) error {
+	var fe *crm.ImportFileError
+	if errors.As(err, &fe) {
+		return errors.New(i18n.T(fe.Key, fe.Args))
+	}
+	return fmt.Errorf("import: %w", err)
+}
