@@ -12,7 +12,9 @@ import (
 
 	"carebook/assets/i18n"
 	"carebook/crm"
+	"carebook/store"
 	"carebook/store/imports"
+	"carebook/ui"
 )
 
 // importListLimit is how many skipped rows `carebook import` lists without --all.
@@ -126,4 +128,27 @@ func importError(err error) error {
 		return errors.New(i18n.T(fe.Key, fe.Args))
 	}
 	return fmt.Errorf("import: %w", err)
+}
+
+// guiImporter is the window's importer: store/imports' own, naming the fields a column may be
+// mapped to in the UI language of the moment.
+type guiImporter struct{ imports.Importer }
+
+// Fields lists the fields of kind with their headers in the UI language.
+func (guiImporter) Fields(kind crm.ImportKind) []crm.ImportColumn {
+	return imports.Fields(kind, exportLang())
+}
+
+var _ ui.Importer = guiImporter{}
+
+// importInto is the window's ui.ImportFunc: store.Import on the open book.
+func importInto(ctx context.Context, b ui.Book, batch *crm.ImportBatch, dryRun bool, progress func(done, total int)) error {
+	s, ok := b.(*store.Store)
+	if !ok {
+		return fmt.Errorf("import: the book is a %T, not a Carebook book", b)
+	}
+	if err := s.Import(ctx, batch, store.ImportOptions{DryRun: dryRun, Progress: progress}); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	return nil
 }

@@ -143,6 +143,8 @@ func runGUI(args []string, stderr io.Writer) error {
 		Export: func(ctx context.Context, b ui.Book, path string, from, to crm.Date, progress func(int, int)) error {
 			return xlsx.Export(ctx, b.(*store.Store), path, xlsx.Options{Lang: exportLang(), From: from, To: to, Progress: progress})
 		},
+		Importer: guiImporter{},
+		Import:   importInto,
 	})
 	w.Window().ShowAndRun()
 	return nil

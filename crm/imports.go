@@ -79,6 +79,10 @@ type ImportColumn struct {
 	Field  string // a column key of PRODUCT.md §5 (store/xlsx: Column.Key), e.g. "phone"
 }
 
+// ImportFieldIgnore is the Field of a column that is ignored silently: not imported and, for
+// customers, not kept in the notes either.
+const ImportFieldIgnore = "-"
+
 // ImportMapping is how a table is read: its kind and a field per column. The importer guesses
 // it from the sheet name and headers; the user may change it in the preview.
 type ImportMapping struct {

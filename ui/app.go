@@ -84,6 +84,9 @@ type Options struct {
 	Close    func(Book)
 	// Export writes the Excel workbook (Ctrl+E).
 	Export ExportFunc
+	// Importer reads the files of an import and Import writes them (Ctrl+I).
+	Importer Importer
+	Import   ImportFunc
 	// Now is the clock; tests fix it. Nil means time.Now.
 	Now func() time.Time
 	// manual holds background work until Wait (tests).
@@ -112,6 +115,7 @@ type Window struct {
 	pending   []func() func()
 	menuItems []*fyne.MenuItem
 	exporting *exportRun
+	importing *importRun
 	records   *recordsScreen
 	// editor is the open record or purchase dialog: Ctrl+S saves it.
 	editor    interface{ onSave() }
@@ -266,6 +270,7 @@ func (w *Window) actions() []action {
 			}
 		}},
 		{i18n.T("menu.export"), fyne.KeyE, w.onExport},
+		{i18n.T("menu.import"), fyne.KeyI, w.onImport},
 	}
 }
 

@@ -23,6 +23,7 @@ type customersScreen struct {
 	tag      *widget.Select
 	archived *widget.Check
 	newBtn   *widget.Button
+	importB  *widget.Button
 	count    *widget.Label
 	list     *widget.List
 	empty    *widget.Label
@@ -70,6 +71,11 @@ func (s *customersScreen) buildUI() {
 	s.archived = widget.NewCheck(i18n.T("customers.show_archived"), func(bool) { s.reload() })
 	s.newBtn = widget.NewButtonWithIcon(i18n.T("customers.new"), theme.ContentAddIcon(), s.onNew)
 	s.newBtn.Importance = widget.HighImportance
+	s.importB = widget.NewButtonWithIcon(i18n.T("customers.import"), theme.UploadIcon(), s.w.onImport)
+	s.importB.Importance = widget.LowImportance
+	if s.w.opts.Importer == nil {
+		s.importB.Hide()
+	}
 	s.count = widget.NewLabel("")
 	s.count.SizeName = theme.SizeNameCaptionText
 
@@ -90,7 +96,7 @@ func (s *customersScreen) buildUI() {
 
 	filters := container.NewGridWithColumns(2, s.tier, s.tag)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.newBtn, s.search), filters,
-		container.NewBorder(nil, nil, nil, s.archived, s.count))
+		container.NewBorder(nil, nil, nil, container.NewHBox(s.archived, s.importB), s.count))
 	left := container.NewBorder(top, nil, nil, nil, container.NewStack(s.list, s.empty))
 	split := container.NewHSplit(left, container.NewBorder(s.undoBar, nil, nil, nil, s.right))
 	split.SetOffset(0.36)

@@ -128,7 +128,16 @@ func TestScreenshots(t *testing.T) {
 			scroll.ScrollToOffset(fyne.NewPos(0, w.settings.plan.textsCard.Position().Y-200))
 			shot(w, "settings-templates"+suffix)
 			scroll.ScrollToTop()
+			// The import preview of a messy list: mapping, counts, the skipped rows and why.
 			w.show(w.customers)
+			cs.list.Select(pick)
+			run := w.runImport([]string{screenshotList(t)})
+			w.Wait()
+			run.filter.SetSelected(i18n.T("import.show_skipped"))
+			shot(w, "import"+suffix)
+			run.filter.SetSelected(i18n.T("import.show_all"))
+			shot(w, "import-all"+suffix)
+			run.close()
 			w.app.Settings().SetTheme(fixedTheme(theme.VariantDark))
 			cs.list.Select(pick)
 			shot(w, "customers-dark"+suffix)
@@ -137,4 +146,25 @@ func TestScreenshots(t *testing.T) {
 		}
 		w.win.Resize(fyne.NewSize(1180, 760))
 	}
+}
+
+// screenshotList is a customer list as people keep it: synonym headers, a column Carebook does
+// not know, several phones and tags in a cell, dates of every form, and a few bad rows.
+func screenshotList(t *testing.T) string {
+	t.Helper()
+	csv := "客户姓名,手机号,出生日期,分组,客户等级,最近在看,备注\n" +
+		"周晓梅,138 2233 4455,1988年3月12日,老客户、团购,VIP,抗衰精华,每月都来\n" +
+		"吴建国,139-1111-2222; 010-88886666,农历八月十五,企业客户,重要,商务礼盒,\n" +
+		"郑丽,abc123,,,,,\n" +
+		"孙悦,13700001111,2月30日,会员,,防晒,\n" +
+		"钱多多,15012345678,腊月廿三,会员,普通,,喜欢微信联系\n" +
+		"冯小刚,18611112222,1992/5/3,,小,,\n" +
+		",13344445555,,,,,只有电话\n" +
+		"陈静,17799998888,11月22日,老客户,VIP,面霜,\n" +
+		"褚卫东,15566667777,闰四月初一,,普通,,\n"
+	p := filepath.Join(t.TempDir(), "客户名单.csv")
+	if err := os.WriteFile(p, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

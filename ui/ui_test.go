@@ -14,6 +14,8 @@ import (
 	"carebook/assets/i18n"
 	"carebook/crm"
 	"carebook/store"
+	"carebook/store/imports"
+	"carebook/store/xlsx"
 )
 
 var testNow = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
@@ -31,10 +33,20 @@ func newTestWindow(t *testing.T, l i18n.Lang) (*Window, *store.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	w := NewWindow(a, Options{Book: st, Version: "test", Now: func() time.Time { return testNow }, manual: true})
+	lang := xlsx.Lang("zh")
+	if l == i18n.English {
+		lang = "en"
+	}
+	w := NewWindow(a, Options{Book: st, Version: "test", Now: func() time.Time { return testNow }, manual: true,
+		Importer: imports.Importer{Lang: lang}, Import: testImport})
 	w.Window().Resize(fyne.NewSize(1180, 760))
 	w.Wait()
 	return w, st
+}
+
+// testImport is the window's ImportFunc as main wires it: store.Import on the open book.
+func testImport(ctx context.Context, b Book, batch *crm.ImportBatch, dryRun bool, progress func(done, total int)) error {
+	return b.(*store.Store).Import(ctx, batch, store.ImportOptions{DryRun: dryRun, Progress: progress})
 }
 
 func summaryNames(rs []crm.Summary) []string {

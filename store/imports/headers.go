@@ -24,7 +24,7 @@ import (
 )
 
 // FieldIgnore is the Field of a column that is ignored silently: not imported, not kept in notes.
-const FieldIgnore = "-"
+const FieldIgnore = crm.ImportFieldIgnore
 
 // fieldPhone is the phone column of customers and records, and the extra linking column of
 // purchases.
@@ -349,6 +349,15 @@ func Guess(t *crm.ImportTable) crm.ImportMapping {
 	kind, known := sheetKinds[normalizeHeader(base)]
 	if !known {
 		kind = guessKind(t.Header)
+	}
+	return GuessAs(t, kind)
+}
+
+// GuessAs is Guess for a table whose kind is known (the user chose it in the preview): a field
+// per column of t, as Guess gives them.
+func GuessAs(t *crm.ImportTable, kind crm.ImportKind) crm.ImportMapping {
+	if t == nil {
+		return crm.ImportMapping{Kind: kind}
 	}
 	m := crm.ImportMapping{Kind: kind, Columns: make([]crm.ImportColumn, len(t.Header))}
 	used := map[string]bool{}

@@ -96,3 +96,8 @@ func (im Importer) Prepare(ctx context.Context, paths []string, today crm.Date) 
 	}
 	return Convert(tables, mappings, today), nil
 }
+
+// GuessAs proposes how table t is read as kind (see the package function GuessAs).
+func (im Importer) GuessAs(t *crm.ImportTable, kind crm.ImportKind) crm.ImportMapping {
+	return GuessAs(t, kind)
+}
