@@ -20,8 +20,9 @@ type Importer struct {
 	Lang xlsx.Lang
 }
 
-// Read reads the files, in order, into tables (a workbook gives one per sheet). progress, if not
-// nil, is told the files done out of all of them or, for a single workbook, its rows.
+// Read reads the files, in order, into tables (a workbook gives one per sheet), each with its
+// header found under a title row (FindHeader). progress, if not nil, is told the files done out
+// of all of them or, for a single workbook, its rows.
 func (im Importer) Read(ctx context.Context, paths []string, progress func(done, total int64)) ([]crm.ImportTable, error) {
 	var out []crm.ImportTable
 	for i, p := range paths {
@@ -39,6 +40,9 @@ func (im Importer) Read(ctx context.Context, paths []string, progress func(done,
 		ts, err := ReadFile(ctx, p, sub)
 		if err != nil {
 			return nil, err
+		}
+		for i := range ts {
+			FindHeader(&ts[i])
 		}
 		out = append(out, ts...)
 	}
