@@ -89,4 +89,14 @@ func TestImportCommand(t *testing.T) {
 	if n := countCustomers(t, db); n != 2 {
 		t.Fatalf("%d customers after a broken file, want 2", n)
 	}
+
+	// Several files at once: phone contacts (vCard 2.1) beside the list; 张三 is in both.
+	vcf := filepath.Join("store", "vcard", "testdata", "android21.vcf")
+	out, _, err = runCLI(t, "import", "--db", db, list, vcf)
+	if err != nil || !strings.Contains(out, "android21.vcf: customers") {
+		t.Fatalf("import with contacts: %v\n%s", err, out)
+	}
+	if n := countCustomers(t, db); n <= 2 {
+		t.Fatalf("%d customers after the contacts, want more than 2:\n%s", n, out)
+	}
 }

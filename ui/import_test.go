@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -249,5 +250,22 @@ func TestImportKindChosenByTheUser(t *testing.T) {
 	ps, err := st.Purchases(context.Background(), 1)
 	if err != nil || len(ps) != 1 || ps[0].Amount != 19950 || ps[0].Items != "面霜" {
 		t.Fatalf("purchases %+v, %v", ps, err)
+	}
+}
+
+// Contacts exported from an Android phone (vCard 2.1, Chinese names in quoted-printable) import
+// as customers with their names intact.
+func TestImportPhoneContacts(t *testing.T) {
+	w, st := newTestWindow(t, i18n.ZhHans)
+	r := w.runImport([]string{filepath.Join("..", "store", "vcard", "testdata", "android21.vcf")})
+	w.Wait()
+	if r.err != nil || r.kindSel.Selected != "顾客" || r.colSelects[0] == nil || r.colSelects[0].Selected != "姓名" {
+		t.Fatalf("preview: %v, kind %q", r, r.kindSel.Selected)
+	}
+	test.Tap(r.confirm)
+	w.Wait()
+	names := bookNames(t, st)
+	if !slices.Contains(names, "张三") || !slices.Contains(names, "欧阳娜娜") {
+		t.Fatalf("book = %v", names)
 	}
 }

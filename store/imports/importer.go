@@ -10,6 +10,7 @@ import (
 	"carebook/crm"
 	"carebook/store"
 	"carebook/store/csvfile"
+	"carebook/store/vcard"
 	"carebook/store/xlsx"
 )
 
@@ -52,13 +53,20 @@ func (im Importer) Read(ctx context.Context, paths []string, progress func(done,
 	return out, nil
 }
 
-// ReadFile reads one file by its extension: .xlsx/.xlsm a workbook, .csv/.txt/.tsv a CSV file.
+// ReadFile reads one file by its extension: .xlsx/.xlsm a workbook, .csv/.txt/.tsv a CSV file,
+// .vcf/.vcard a vCard file (one table of customers).
 func ReadFile(ctx context.Context, path string, progress func(done, total int64)) ([]crm.ImportTable, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".xlsx", ".xlsm":
 		return xlsx.Read(ctx, path, progress)
 	case ".csv", ".txt", ".tsv":
 		t, err := csvfile.Read(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		return []crm.ImportTable{t}, nil
+	case ".vcf", ".vcard":
+		t, err := vcard.Read(ctx, path)
 		if err != nil {
 			return nil, err
 		}
