@@ -141,7 +141,7 @@ func runGUI(args []string, stderr io.Writer) error {
 		OpenBook: open,
 		Close:    func(b ui.Book) { _ = b.(*store.Store).Close() },
 		Export: func(ctx context.Context, b ui.Book, path string, from, to crm.Date, progress func(int, int)) error {
-			return xlsx.Export(ctx, b.(*store.Store), path, xlsx.Options{Lang: exportLang(), From: from, To: to, Progress: progress})
+			return exportWithInsights(ctx, b.(*store.Store), path, exportDay(), xlsx.Options{Lang: exportLang(), From: from, To: to, Progress: progress})
 		},
 		Importer: guiImporter{},
 		Import:   importInto,
@@ -265,7 +265,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	}
 	defer s.Close()
 	start := time.Now()
-	if err := xlsx.Export(ctx, s, *out, xlsx.Options{Lang: exportLang(), From: bounds[0], To: bounds[1]}); err != nil {
+	if err := exportWithInsights(ctx, s, *out, exportDay(), xlsx.Options{Lang: exportLang(), From: bounds[0], To: bounds[1]}); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
 	fmt.Fprintln(stdout, i18n.T("cli.export_done", "Path", *out, "Seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds())))

@@ -124,4 +124,8 @@ type Summary struct {
 	// Key is the search key built by SearchKey: lower-case name, remark, code, phone digits,
 	// tags, full pinyin and pinyin initials, separated by '\x00'.
 	Key string
+	// Insight is the customer's classification on the day of a search that filters or sorts by
+	// it (CustomerQuery.UsesInsights); nil otherwise, and for a customer it does not hold. It
+	// is shared: read only.
+	Insight *Insight
 }

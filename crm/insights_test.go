@@ -230,11 +230,11 @@ func TestCompleteness(t *testing.T) {
 func TestPortrait(t *testing.T) {
 	d := MustDate("2026-11-22") // a Sunday
 	ps := []Purchase{
-		{Date: MustDate("2026-11-21"), Amount: 30000, Items: "面霜、精华", Channel: Online},      // Saturday
-		{Date: MustDate("2025-11-01"), Amount: 10000, Items: "面霜", Channel: Offline},         // Saturday
+		{Date: MustDate("2026-11-21"), Amount: 30000, Items: "面霜、精华", Channel: Online},     // Saturday
+		{Date: MustDate("2025-11-01"), Amount: 10000, Items: "面霜", Channel: Offline},       // Saturday
 		{Date: MustDate("2026-05-02"), Amount: 20001, Items: "防晒, 精华；口红", Channel: Online}, // Saturday
-		{Date: MustDate("2026-11-23"), Amount: 99900, Items: "未来", Channel: Online},          // after D: left out
-		{Date: MustDate("2026-01-05"), Amount: 5000, Items: "口红", Channel: Offline},          // Monday
+		{Date: MustDate("2026-11-23"), Amount: 99900, Items: "未来", Channel: Online},        // after D: left out
+		{Date: MustDate("2026-01-05"), Amount: 5000, Items: "口红", Channel: Offline},        // Monday
 	}
 	p := PortraitOf(ps, d)
 	want := Portrait{Purchases: 4, Total: 65001, IntervalDays: float64(d.AddDays(-1).Sub(MustDate("2025-11-01"))) / 3,

@@ -114,6 +114,9 @@ func (s *Store) SaveCustomer(ctx context.Context, c *crm.Customer) error {
 		}
 		row.Archived = old.Archived
 		createdAt = old.CreatedAt
+		if row.Tier == old.Tier && row.Code == old.Code && row.Created == old.Created {
+			s.writeMu.keepInsights() // what the classification reads of the card stays
+		}
 	}
 	if taken, err := codeTaken(ctx, tx, row.Code, row.ID); err != nil {
 		return fmt.Errorf("save customer: %w", err)

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -196,16 +198,42 @@ func (x *index) put(e entry) {
 	x.chunks = slices.Insert(x.chunks, ci+1, d)
 }
 
-// search returns the summaries matching q, whose text is already normalised, in list order.
-// It gives the same answer as filtering every summary with crm.MatchKey(sum.Key, text).
-func (x *index) search(ctx context.Context, q Query, text string) ([]crm.Summary, error) {
-	keep := func(s *crm.Summary) bool {
-		return s.Archived == q.Archived && (q.Tier == "" || s.Tier == q.Tier) &&
-			(q.Tag == "" || slices.Contains(s.Tags, q.Tag))
-	}
+// search returns the summaries matching q, whose text is already normalised, in list order (or
+// q.Sort's). It gives the same answer as filtering every summary with crm.MatchKey(sum.Key,
+// text). bi is the classification of q.Day when q uses it (nil otherwise): each result gets its
+// insight, and the filters on the derived fields keep only classified customers that pass.
+//
+// The hits are gathered as pointers into the index, ranked and sorted as such, and copied once;
+// when they need neither (no text, list order), they are copied as they come.
+func (x *index) search(ctx context.Context, q Query, text string, bi *BookInsights) ([]crm.Summary, error) {
+	filtered := q.Stage != "" || q.Churn != "" || q.Segment != "" || q.Suggested != ""
+	direct := text == "" && q.Sort == crm.SortName
+	var hits []hit
 	var out []crm.Summary
-	if text == "" && q.Tier == "" && q.Tag == "" {
-		out = make([]crm.Summary, 0, len(x.places))
+	if text == "" && q.Tier == "" && q.Tag == "" && !filtered {
+		if direct {
+			out = make([]crm.Summary, 0, len(x.places))
+		} else {
+			hits = make([]hit, 0, len(x.places))
+		}
+	}
+	keep := func(s *crm.Summary) {
+		if s.Archived != q.Archived || (q.Tier != "" && s.Tier != q.Tier) || (q.Tag != "" && !slices.Contains(s.Tags, q.Tag)) {
+			return
+		}
+		var in *crm.Insight
+		if bi != nil {
+			in = bi.insight(s.ID)
+			if filtered && (in == nil || !q.MatchesInsight(in)) {
+				return
+			}
+		}
+		if direct {
+			out = append(out, *s)
+			out[len(out)-1].Insight = in
+			return
+		}
+		hits = append(hits, hit{s, in})
 	}
 	scan := text == "" || strings.IndexByte(text, keySep) >= 0 // (the latter never happens)
 	for ci, c := range x.chunks {
@@ -216,8 +244,8 @@ func (x *index) search(ctx context.Context, q Query, text string) ([]crm.Summary
 		}
 		if scan {
 			for i := range c.sums {
-				if s := &c.sums[i]; keep(s) && crm.MatchKey(s.Key, text) {
-					out = append(out, *s)
+				if s := &c.sums[i]; crm.MatchKey(s.Key, text) {
+					keep(s)
 				}
 			}
 			continue
@@ -231,30 +259,73 @@ func (x *index) search(ctx context.Context, q Query, text string) ([]crm.Summary
 			for int(c.ends[i]) < off+j {
 				i++
 			}
-			if s := &c.sums[i]; keep(s) {
-				out = append(out, *s)
-			}
+			keep(&c.sums[i])
 			off = int(c.ends[i]) + 1
 			i++
 		}
 	}
-	return rankPrefixFirst(out, text), nil
+	if direct {
+		return out, nil
+	}
+	hits = rankPrefixFirst(hits, text)
+	if q.Sort != crm.SortName {
+		hits = sortByInsight(hits, q.Sort)
+	}
+	out = make([]crm.Summary, len(hits))
+	for i, h := range hits {
+		out[i] = *h.sum
+		out[i].Insight = h.in
+	}
+	return out, nil
 }
 
-// rankPrefixFirst moves the summaries where the query starts a field (name, initials, phone…)
-// before those where it only occurs inside one, keeping list order within each group: typing
-// "zs" shows 张三 before 赵思彤.
-func rankPrefixFirst(out []crm.Summary, text string) []crm.Summary {
-	if text == "" {
-		return out
+// hit is a summary a search found (in the index) and its insight.
+type hit struct {
+	sum *crm.Summary
+	in  *crm.Insight
+}
+
+// sortByInsight orders hits by o's key of their insights, stably; those without a key go last.
+func sortByInsight(hits []hit, o crm.CustomerSort) []hit {
+	type keyed struct {
+		key int64
+		at  int32 // position in hits
 	}
-	ranked := make([]crm.Summary, 0, len(out))
-	var inner []crm.Summary
-	for i := range out {
-		if crm.PrefixMatch(out[i].Key, text) {
-			ranked = append(ranked, out[i])
+	keys := make([]keyed, len(hits))
+	for i := range hits {
+		key, ok := o.SortKey(hits[i].in)
+		if !ok {
+			key = math.MaxInt64
+		}
+		keys[i] = keyed{key, int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b keyed) int {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.at, b.at)
+	})
+	sorted := make([]hit, len(hits))
+	for i, k := range keys {
+		sorted[i] = hits[k.at]
+	}
+	return sorted
+}
+
+// rankPrefixFirst moves the hits where the query starts a field (name, initials, phone…) before
+// those where it only occurs inside one, keeping list order within each group: typing "zs"
+// shows 张三 before 赵思彤.
+func rankPrefixFirst(hits []hit, text string) []hit {
+	if text == "" {
+		return hits
+	}
+	ranked := make([]hit, 0, len(hits))
+	var inner []hit
+	for _, h := range hits {
+		if crm.PrefixMatch(h.sum.Key, text) {
+			ranked = append(ranked, h)
 		} else {
-			inner = append(inner, out[i])
+			inner = append(inner, h)
 		}
 	}
 	return append(ranked, inner...)
@@ -267,4 +338,18 @@ func (x *index) all(f func(*crm.Summary)) {
 			f(&c.sums[i])
 		}
 	}
+}
+
+// update changes, in place, fields of customer id's summary that neither its place nor its key
+// depends on (the tier); callers hold copies, so they see the change at their next search.
+func (x *index) update(id int64, f func(*crm.Summary)) {
+	p, ok := x.places[id]
+	if !ok {
+		return
+	}
+	ci, i := x.find(p)
+	if ci < 0 || i >= len(x.chunks[ci].sums) || x.chunks[ci].sums[i].ID != id {
+		return
+	}
+	f(&x.chunks[ci].sums[i])
 }

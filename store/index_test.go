@@ -57,7 +57,7 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 					}
 				}
 			}
-			res, err := x.search(context.Background(), q, text)
+			res, err := x.search(context.Background(), q, text, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
 
 	"carebook/crm"
 )
@@ -12,94 +16,301 @@ import (
 // created on or before the day, its purchase history summed up as of the end of the day, and
 // what crm.Classify derives from it. IDs, Stats and Classification.Insights are parallel, in
 // customer id order.
+//
+// Insights hands out the same BookInsights to every caller until the book changes: it is read
+// only.
 type BookInsights struct {
 	Date           crm.Date
 	IDs            []int64
 	Stats          []crm.CustomerStats
 	Classification crm.Classification
-	byID           map[int64]int
+
+	// pos[id] is 1 + the position of customer id in IDs (0: not there), while ids are dense
+	// enough (rowids: they are); nil otherwise, and IDs are searched.
+	pos []int32
+}
+
+// newBookInsights classifies stats (of customers ids, ascending) on day d.
+func newBookInsights(d crm.Date, ps crm.PlanSettings, ids []int64, stats []crm.CustomerStats) *BookInsights {
+	b := &BookInsights{Date: d, IDs: ids, Stats: stats, Classification: crm.Classify(d, ps, stats)}
+	if n := len(ids); n > 0 && ids[0] > 0 && ids[n-1] < int64(4*n+1024) {
+		b.pos = make([]int32, ids[n-1]+1)
+		for i, id := range ids {
+			b.pos[id] = int32(i + 1)
+		}
+	}
+	return b
+}
+
+// find returns the position of customer id in b.IDs.
+func (b *BookInsights) find(id int64) (int, bool) {
+	if b.pos != nil {
+		if id < 0 || id >= int64(len(b.pos)) || b.pos[id] == 0 {
+			return 0, false
+		}
+		return int(b.pos[id] - 1), true
+	}
+	return slices.BinarySearch(b.IDs, id)
 }
 
 // Insight returns the insight of customer id, and whether the customer is in the book's
 // classification (an archived customer, or one created after the day, is not).
 func (b *BookInsights) Insight(id int64) (crm.Insight, bool) {
-	i, ok := b.byID[id]
-	if !ok {
-		return crm.Insight{}, false
+	if i, ok := b.find(id); ok {
+		return b.Classification.Insights[i], true
 	}
-	return b.Classification.Insights[i], true
+	return crm.Insight{}, false
+}
+
+// insight is Insight without the copy: a pointer into the classification, nil when the
+// customer is not in it.
+func (b *BookInsights) insight(id int64) *crm.Insight {
+	if i, ok := b.find(id); ok {
+		return &b.Classification.Insights[i]
+	}
+	return nil
+}
+
+// Stat returns the purchase history of customer id summed up as of the day, and whether the
+// customer is in the classification.
+func (b *BookInsights) Stat(id int64) (crm.CustomerStats, bool) {
+	if i, ok := b.find(id); ok {
+		return b.Stats[i], true
+	}
+	return crm.CustomerStats{}, false
+}
+
+// The classification of a day reads every purchase of the book (half a second at a million),
+// and the customer list filters and sorts by it at every keystroke: it is cached, per day, until
+// the book changes.
+//
+// "Changes" is told by writeMu, the lock every write method holds from before its transaction
+// to after the updates of memory that follow the commit: unlocking it moves the book's
+// generation on, unless the holder said that what it did cannot change a classification
+// (keepInsights: records, snoozes, templates, an edit of a card that keeps its tier, code and
+// creation day, a read under the lock). So every write path, those to come included, drops the
+// cache unless it is known not to matter. A classification is read in a transaction whose
+// snapshot is taken while holding writeMu, with the generation of that moment: it describes
+// exactly that generation, and is kept only for it.
+
+// writeLock is Store.writeMu: a mutex whose Unlock moves the book's generation on.
+type writeLock struct {
+	mu   sync.Mutex
+	keep bool // the holder's write leaves the classifications as they are; guarded by mu
+	gen  atomic.Uint64
+}
+
+func (l *writeLock) Lock() { l.mu.Lock() }
+
+func (l *writeLock) Unlock() {
+	if l.keep {
+		l.keep = false
+	} else {
+		l.gen.Add(1)
+	}
+	l.mu.Unlock()
+}
+
+// keepInsights says, while holding the lock, that what the holder writes changes no
+// customer's classification (nor which customers are classified), so that its Unlock keeps
+// the cached ones.
+func (l *writeLock) keepInsights() { l.keep = true }
+
+// insightCacheDays is how many days' classifications are kept (today, and a day or two the
+// Insights screen or the export looks at): about 15 MB each at 100,000 customers.
+const insightCacheDays = 3
+
+type insightCache struct {
+	mu      sync.Mutex
+	entries []insightEntry // most recently used first
+	// fill lets one classification be read at a time: callers asking for the same day wait
+	// for it rather than reading it again.
+	fill sync.Mutex
+}
+
+type insightEntry struct {
+	gen uint64
+	bi  *BookInsights
+}
+
+// cached returns the classification of day d for generation gen, if it is cached.
+func (c *insightCache) cached(d crm.Date, gen uint64) *BookInsights {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i, e := range c.entries {
+		if e.bi.Date == d && e.gen == gen {
+			copy(c.entries[1:i+1], c.entries[:i])
+			c.entries[0] = e
+			return e.bi
+		}
+	}
+	return nil
+}
+
+// put keeps bi, read at generation gen; the entries of older generations go.
+func (c *insightCache) put(gen uint64, bi *BookInsights) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	kept := c.entries[:0]
+	for _, e := range c.entries {
+		if e.gen == gen && e.bi.Date != bi.Date && len(kept) < insightCacheDays-1 {
+			kept = append(kept, e)
+		}
+	}
+	clear(c.entries[len(kept):])
+	c.entries = append([]insightEntry{{gen, bi}}, kept...)
+}
+
+// insightsChanged drops the cached classifications (tests and benchmarks; the write methods
+// go through writeMu).
+func (s *Store) insightsChanged() { s.writeMu.gen.Add(1) }
+
+// Insights classifies the whole book on day d (crm.Classify with the book's churn settings).
+// The answer is cached until the book changes, and shared: it must not be modified.
+func (s *Store) Insights(ctx context.Context, d crm.Date) (*BookInsights, error) {
+	if d.IsZero() {
+		return nil, fmt.Errorf("insights: no day")
+	}
+	if bi := s.ic.cached(d, s.writeMu.gen.Load()); bi != nil {
+		return bi, nil
+	}
+	s.ic.fill.Lock()
+	defer s.ic.fill.Unlock()
+	if bi := s.ic.cached(d, s.writeMu.gen.Load()); bi != nil {
+		return bi, nil // read by the caller this one waited for
+	}
+	gen, bi, err := s.readInsights(ctx, d)
+	if err != nil {
+		return nil, fmt.Errorf("insights: %w", err)
+	}
+	s.ic.put(gen, bi)
+	return bi, nil
+}
+
+// readInsights reads and classifies the book on day d, and returns the generation it
+// describes.
+func (s *Store) readInsights(ctx context.Context, d crm.Date) (uint64, *BookInsights, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer conn.Close()
+	// The snapshot of a read transaction is taken by its first read: under writeMu, so that no
+	// write is between its commit and its move of the generation.
+	s.writeMu.Lock()
+	gen := s.writeMu.gen.Load()
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	var ps crm.PlanSettings
+	if err == nil {
+		defer tx.Rollback()
+		ps, err = planSettingsOn(ctx, conn)
+	}
+	s.writeMu.keepInsights()
+	s.writeMu.Unlock()
+	if err != nil {
+		return 0, nil, err
+	}
+	ids, stats, err := customerStats(ctx, conn, d)
+	if err != nil {
+		return 0, nil, err
+	}
+	return gen, newBookInsights(d, ps, ids, stats), nil
+}
+
+// planSettingsOn reads the planner's settings on conn (in its transaction).
+func planSettingsOn(ctx context.Context, conn *sql.Conn) (crm.PlanSettings, error) {
+	v := map[string]string{}
+	err := rawQuery(ctx, conn, `SELECT key, value FROM settings WHERE key LIKE 'plan.%'`, nil, func(r []driver.Value) error {
+		k, _ := r[0].(string)
+		val, _ := r[1].(string)
+		v[k] = val
+		return nil
+	})
+	if err != nil {
+		return crm.PlanSettings{}, fmt.Errorf("read plan settings: %w", err)
+	}
+	return crm.ParsePlanSettings(v), nil
 }
 
 // CustomerStats sums up, for every active customer created on or before d, the purchases dated
 // on or before d: their number, first and last date, and the number and amount of those dated
-// in (d − crm.RFMDays, d]. One pass over the purchases, in customer id order.
+// in (d − crm.RFMDays, d]. In customer id order.
 func (s *Store) CustomerStats(ctx context.Context, d crm.Date) ([]int64, []crm.CustomerStats, error) {
-	tx, err := s.readTx(ctx)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("customer stats: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return nil, nil, fmt.Errorf("customer stats: %w", err)
 	}
 	defer tx.Rollback()
-	ids, stats, err := customerStats(ctx, tx, d)
+	ids, stats, err := customerStats(ctx, conn, d)
 	if err != nil {
 		return nil, nil, fmt.Errorf("customer stats: %w", err)
 	}
 	return ids, stats, nil
 }
 
-func customerStats(ctx context.Context, q querier, d crm.Date) ([]int64, []crm.CustomerStats, error) {
-	day, yearAgo := d.String(), d.AddDays(-crm.RFMDays).String()
-	rows, err := q.QueryContext(ctx, `
-		SELECT c.id, c.code, c.tier,
-		       (SELECT count(*) FROM purchases p WHERE p.customer_id = c.id AND p.date <= ?1),
-		       (SELECT min(date) FROM purchases p WHERE p.customer_id = c.id AND p.date <= ?1),
-		       (SELECT max(date) FROM purchases p WHERE p.customer_id = c.id AND p.date <= ?1),
-		       (SELECT count(*) FROM purchases p WHERE p.customer_id = c.id AND p.date > ?2 AND p.date <= ?1),
-		       (SELECT coalesce(sum(amount_fen), 0) FROM purchases p WHERE p.customer_id = c.id AND p.date > ?2 AND p.date <= ?1)
-		FROM customers c
-		WHERE c.archived_at IS NULL AND c.created <= ?1
-		ORDER BY c.id`, day, yearAgo)
-	if err != nil {
-		return nil, nil, err
-	}
+// customerStats reads, in the transaction open on conn, the customers from plan_state (narrow
+// rows), then their purchases summed up by one pass over purchases_customer_date, which holds
+// every column the sums need (schema 4), both in customer id order, and merges them.
+func customerStats(ctx context.Context, conn *sql.Conn, d crm.Date) ([]int64, []crm.CustomerStats, error) {
 	var ids []int64
 	var stats []crm.CustomerStats
-	err = eachRow(rows, func() error {
-		var st crm.CustomerStats
-		var tier string
-		var first, last sql.NullString
-		var amount int64
-		if err := rows.Scan(&st.ID, &st.Code, &tier, &st.Purchases, &first, &last, &st.YearPurchases, &amount); err != nil {
-			return err
-		}
-		st.Tier, st.YearAmount = crm.Tier(tier), crm.Money(amount)
-		var err error
-		if st.FirstPurchase, err = parseDate(first); err != nil {
-			return fmt.Errorf("customer %d: first purchase: %w", st.ID, err)
-		}
-		if st.LastPurchase, err = parseDate(last); err != nil {
-			return fmt.Errorf("customer %d: last purchase: %w", st.ID, err)
+	err := rawQuery(ctx, conn, `SELECT customer_id, code, tier FROM plan_state
+		WHERE archived = 0 AND created <= ? ORDER BY customer_id`, []any{unixDayOf(d)}, func(v []driver.Value) error {
+		st := crm.CustomerStats{ID: rawInt(v[0]), Tier: crm.TierSmall}
+		st.Code, _ = v[1].(string)
+		if r := rawInt(v[2]); r >= 0 && int(r) < len(crm.Tiers) {
+			st.Tier = crm.Tiers[r]
 		}
 		ids = append(ids, st.ID)
 		stats = append(stats, st)
 		return nil
 	})
-	return ids, stats, err
+	if err != nil {
+		return nil, nil, fmt.Errorf("customers: %w", err)
+	}
+	i := 0 // the first customer of stats whose id may come next
+	err = rawQuery(ctx, conn, `SELECT customer_id, count(*), min(date), max(date),
+			count(*) FILTER (WHERE date > ?2), coalesce(sum(amount_fen) FILTER (WHERE date > ?2), 0)
+		FROM purchases INDEXED BY purchases_customer_date
+		WHERE date <= ?1 GROUP BY customer_id ORDER BY customer_id`,
+		[]any{d.String(), d.AddDays(-crm.RFMDays).String()}, func(v []driver.Value) error {
+			id := rawInt(v[0])
+			for i < len(ids) && ids[i] < id {
+				i++
+			}
+			if i == len(ids) || ids[i] != id {
+				return nil // archived, or created after d
+			}
+			st := &stats[i]
+			var err error
+			if st.FirstPurchase, err = storedDay(v[2]); err != nil {
+				return fmt.Errorf("customer %d: first purchase: %w", id, err)
+			}
+			if st.LastPurchase, err = storedDay(v[3]); err != nil {
+				return fmt.Errorf("customer %d: last purchase: %w", id, err)
+			}
+			st.Purchases, st.YearPurchases, st.YearAmount = int(rawInt(v[1])), int(rawInt(v[4])), crm.Money(rawInt(v[5]))
+			return nil
+		})
+	if err != nil {
+		return nil, nil, fmt.Errorf("purchases: %w", err)
+	}
+	return ids, stats, nil
 }
 
-// Insights classifies the whole book on day d (crm.Classify with the book's churn settings).
-func (s *Store) Insights(ctx context.Context, d crm.Date) (*BookInsights, error) {
-	ps, err := s.PlanSettings(ctx)
+// CustomerInsight returns what the classification of day d derives for customer id (through
+// the cache of Insights), the means its R, F and M were compared with, and whether the
+// customer is classified (an archived one, or one created after d, is not).
+func (s *Store) CustomerInsight(ctx context.Context, d crm.Date, id int64) (crm.Insight, crm.RFMMeans, bool, error) {
+	bi, err := s.Insights(ctx, d)
 	if err != nil {
-		return nil, fmt.Errorf("insights: %w", err)
+		return crm.Insight{}, crm.RFMMeans{}, false, err
 	}
-	ids, stats, err := s.CustomerStats(ctx, d)
-	if err != nil {
-		return nil, fmt.Errorf("insights: %w", err)
-	}
-	b := &BookInsights{Date: d, IDs: ids, Stats: stats, Classification: crm.Classify(d, ps, stats),
-		byID: make(map[int64]int, len(ids))}
-	for i, id := range ids {
-		b.byID[id] = i
-	}
-	return b, nil
+	in, ok := bi.Insight(id)
+	return in, bi.Classification.Means, ok, nil
 }

@@ -685,6 +685,7 @@ func (s *Store) Snooze(ctx context.Context, z crm.Snooze) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	s.writeMu.keepInsights() // snoozes change no classification
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("snooze: %w", err)
@@ -724,6 +725,7 @@ func (s *Store) SaveRecords(ctx context.Context, rs []crm.Record) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	s.writeMu.keepInsights() // records change no classification
 	base := s.changeRecords()
 	deltas, err := s.saveRecords(ctx, rs)
 	s.changedRecords(base, deltas)
@@ -814,6 +816,7 @@ func (s *Store) SetTemplate(ctx context.Context, lang, key, body string) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	s.writeMu.keepInsights() // templates change no classification
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("save template: %w", err)

@@ -45,6 +45,7 @@ func (s *Store) SaveRecord(ctx context.Context, r *crm.Record) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	s.writeMu.keepInsights() // records change no classification
 	base := s.changeRecords()
 	deltas, err := s.saveRecord(ctx, r)
 	s.changedRecords(base, deltas)
@@ -141,6 +142,7 @@ func recordDelta(ctx context.Context, q querier, id int64, n int32) (countDelta,
 func (s *Store) DeleteRecord(ctx context.Context, id int64) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	s.writeMu.keepInsights() // records change no classification
 	base := s.changeRecords()
 	deltas, err := s.deleteRecord(ctx, id)
 	s.changedRecords(base, deltas)
@@ -363,6 +365,7 @@ func (s *Store) InsertRecords(ctx context.Context, rs []crm.Record) error {
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	s.writeMu.keepInsights() // records change no classification
 	defer s.recordsChanged()
 	ids := make([]int64, len(rs))
 	ats := make([]string, len(rs))

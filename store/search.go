@@ -74,6 +74,7 @@ func (s *Store) withIndex(ctx context.Context, f func(*index) error) error {
 func (s *Store) loadIndex(ctx context.Context) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	s.writeMu.keepInsights() // it only reads
 	s.mu.RLock()
 	loaded := s.idx != nil
 	s.mu.RUnlock()
@@ -203,14 +204,27 @@ func (s *Store) readIndex(ctx context.Context) (*index, error) {
 }
 
 // Search returns the customers matching q in list order: by the pinyin of the display name,
-// then code. The text is normalised (crm.NormalizeQuery) and matched with crm.MatchKey; the
-// empty text matches everyone. The result belongs to the caller; its Tags slices are shared
-// with the index and must not be modified.
+// then code (or in q.Sort's order, equal ones in list order). The text is normalised
+// (crm.NormalizeQuery) and matched with crm.MatchKey; the empty text matches everyone. A query
+// that filters or sorts by the derived fields (q.UsesInsights) classifies the book on q.Day
+// (zero: today), through the cache of Insights, and gives each summary its Insight. The result
+// belongs to the caller; its Tags slices and Insights are shared and must not be modified.
 func (s *Store) Search(ctx context.Context, q Query) ([]crm.Summary, error) {
 	text := crm.NormalizeQuery(q.Text)
+	var bi *BookInsights
+	if q.UsesInsights() {
+		day := q.Day
+		if day.IsZero() {
+			day = crm.DateOf(s.now())
+		}
+		var err error
+		if bi, err = s.Insights(ctx, day); err != nil {
+			return nil, fmt.Errorf("search customers: %w", err)
+		}
+	}
 	var out []crm.Summary
 	err := s.withIndex(ctx, func(x *index) (err error) {
-		out, err = x.search(ctx, q, text)
+		out, err = x.search(ctx, q, text, bi)
 		return err
 	})
 	if err != nil {

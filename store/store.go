@@ -61,8 +61,9 @@ type Store struct {
 
 	// writeMu serialises the write methods with the updates of the search index that follow
 	// their commits (so that two saves cannot apply their index updates out of order) and with
-	// the loading of the index.
-	writeMu sync.Mutex
+	// the loading of the index. Its Unlock tells the cache of classifications that the book
+	// changed (see writeLock in insights.go).
+	writeMu writeLock
 	// mu guards idx.
 	mu  sync.RWMutex
 	idx *index // nil until the first search, and after a bulk insert
@@ -73,6 +74,8 @@ type Store struct {
 
 	// rc caches the record sheet's counts (see recordstats.go).
 	rc recordCache
+	// ic caches the classification of the book by day (see insights.go).
+	ic insightCache
 }
 
 // Open opens the book at path, creating the file (and its directory) when it does not exist

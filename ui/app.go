@@ -61,6 +61,8 @@ type Book interface {
 	CustomerBook
 	RecordBook
 	PlanBook
+	InsightBook
+	DerivedBook
 	Path() string
 }
 
@@ -201,7 +203,7 @@ func (w *Window) buildUI() {
 	w.records = newRecordsScreen(w)
 	w.settings = newSettingsScreen(w)
 	w.todayView = newTodayScreen(w)
-	w.screens = []screen{w.todayView, w.customers, w.records, w.settings}
+	w.screens = []screen{w.todayView, w.customers, w.records, newInsightsScreen(w), w.settings}
 
 	w.body = container.NewStack()
 	w.nav = widget.NewList(

@@ -61,6 +61,7 @@ type cardEditor struct {
 	purge   *widget.Button
 	tabs    *container.AppTabs
 	history *timeline
+	derived *derivedView      // stage, churn, RFM, suggested tier, portrait, completeness
 	forms   []*fyne.Container // laid out again when error labels appear or go
 	root    fyne.CanvasObject
 
@@ -163,6 +164,7 @@ func (e *cardEditor) buildUI() {
 	e.restore.Hide()
 	e.purge.Hide()
 
+	e.derived = newDerivedView(e)
 	row := func(label string, field fyne.CanvasObject, errKey string) []fyne.CanvasObject {
 		l := widget.NewLabelWithStyle(label, fyne.TextAlignTrailing, fyne.TextStyle{})
 		if errKey == "" {
@@ -183,6 +185,7 @@ func (e *cardEditor) buildUI() {
 	}
 
 	basic := container.NewVBox(
+		e.derived.profile,
 		form(
 			row(i18n.T("field.name")+" *", e.name, "name"),
 			row(i18n.T("field.remark"), e.remark, "remark"),
@@ -198,7 +201,7 @@ func (e *cardEditor) buildUI() {
 		),
 		section(i18n.T("card.classification")),
 		form(
-			row(i18n.T("field.tier"), e.tier, "tier"),
+			row(i18n.T("field.tier"), container.NewBorder(nil, nil, nil, e.derived.suggest, e.tier), "tier"),
 			row(i18n.T("field.tags"), e.tags, "tags"),
 			row(i18n.T("field.dnd"), e.dnd, ""),
 			row(i18n.T("field.knowing"), e.knowing, "knowing"),
@@ -225,7 +228,8 @@ func (e *cardEditor) buildUI() {
 	e.tabs = container.NewAppTabs(
 		container.NewTabItem(i18n.T("card.tab_basic"), container.NewVScroll(container.NewPadded(basic))),
 		container.NewTabItem(i18n.T("card.tab_key"), container.NewVScroll(container.NewPadded(key))),
-		container.NewTabItem(i18n.T("card.tab_dynamic"), container.NewPadded(e.history.root)),
+		container.NewTabItem(i18n.T("card.tab_dynamic"), container.NewPadded(container.NewBorder(
+			e.derived.panel, nil, nil, nil, e.history.root))),
 	)
 	head := container.NewVBox(e.header, e.sub)
 	foot := container.NewVBox(widget.NewSeparator(),
@@ -307,11 +311,26 @@ func (e *cardEditor) setCustomer(c *crm.Customer) {
 		e.tabs.SelectIndex(0) // a new card starts with the basics; others keep the tab in view
 	}
 	e.history.load()
+	e.derived.setCustomer(c)
 }
 
-// loadTimeline reloads the history of the customer on the card (after a record or purchase
-// changed).
-func (e *cardEditor) loadTimeline() { e.history.load() }
+// loadTimeline reloads the history of the customer on the card, and what is derived from it
+// (after a record or purchase changed).
+func (e *cardEditor) loadTimeline() {
+	e.history.load()
+	e.derived.load()
+}
+
+// tierChanged shows tier t, written to the book by other means than the card's Save (the
+// suggested tier applied), as the customer's tier, and reads the derived fields again.
+func (e *cardEditor) tierChanged(t crm.Tier) {
+	if e.customer == nil {
+		return
+	}
+	e.customer.Tier = t
+	e.tier.SetSelected(tierLabel(t))
+	e.derived.load()
+}
 
 // showActivity adds the derived last contact and last purchase to the card's header.
 func (e *cardEditor) showActivity(a crm.Activity) {

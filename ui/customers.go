@@ -18,25 +18,35 @@ import (
 type customersScreen struct {
 	w *Window
 
-	search   *widget.Entry
-	tier     *widget.Select
-	tag      *widget.Select
-	archived *widget.Check
-	newBtn   *widget.Button
-	importB  *widget.Button
-	count    *widget.Label
-	list     *widget.List
-	empty    *widget.Label
-	card     *cardEditor
-	undo     *widget.Button
-	undoText *widget.Label
-	undoBar  *fyne.Container
-	right    *fyne.Container
-	root     fyne.CanvasObject
+	search *widget.Entry
+	tier   *widget.Select
+	tag    *widget.Select
+	// The filters on the derived fields (today's classification) and the order.
+	stage     *widget.Select
+	churn     *widget.Select
+	segment   *widget.Select
+	suggested *widget.Select
+	sort      *widget.Select
+	bulkBtn   *widget.Button
+	bulk      *bulkTierDialog // the last one opened
+	notice    *widget.Label   // what the last bulk change did
+	archived  *widget.Check
+	newBtn    *widget.Button
+	importB   *widget.Button
+	count     *widget.Label
+	list      *widget.List
+	empty     *widget.Label
+	card      *cardEditor
+	undo      *widget.Button
+	undoText  *widget.Label
+	undoBar   *fyne.Container
+	right     *fyne.Container
+	root      fyne.CanvasObject
 
 	results  []crm.Summary
-	selected int64 // id of the customer on the card, 0 when none
-	seq      int   // increases with every query, so that a slow older answer is dropped
+	shown    crm.CustomerQuery // the query whose results are shown
+	selected int64             // id of the customer on the card, 0 when none
+	seq      int               // increases with every query, so that a slow older answer is dropped
 	tags     []string
 	archID   int64 // the customer the undo bar restores
 }
@@ -68,6 +78,7 @@ func (s *customersScreen) buildUI() {
 	s.tier.SetSelectedIndex(0)
 	s.tag = widget.NewSelect([]string{i18n.T("customers.all_tags")}, func(string) { s.reload() })
 	s.tag.SetSelectedIndex(0)
+	s.buildDerivedFilters()
 	s.archived = widget.NewCheck(i18n.T("customers.show_archived"), func(bool) { s.reload() })
 	s.newBtn = widget.NewButtonWithIcon(i18n.T("customers.new"), theme.ContentAddIcon(), s.onNew)
 	s.newBtn.Importance = widget.HighImportance
@@ -92,13 +103,18 @@ func (s *customersScreen) buildUI() {
 	s.undo = widget.NewButtonWithIcon(i18n.T("customers.undo"), theme.ContentUndoIcon(), s.onUndo)
 	s.undoBar = container.NewBorder(nil, nil, nil, s.undo, s.undoText)
 	s.undoBar.Hide()
+	s.notice = widget.NewLabel("")
+	s.notice.Importance = widget.SuccessImportance
+	s.notice.Wrapping = fyne.TextWrapWord
+	s.notice.Hide()
 	s.right = container.NewStack(emptyState(i18n.T("customers.pick")))
 
-	filters := container.NewGridWithColumns(2, s.tier, s.tag)
+	filters := container.NewGridWithColumns(2, s.tier, s.tag, s.stage, s.churn, s.segment, s.suggested)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, s.newBtn, s.search), filters,
+		container.NewBorder(nil, nil, nil, s.bulkBtn, s.sort),
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.archived, s.importB), s.count))
 	left := container.NewBorder(top, nil, nil, nil, container.NewStack(s.list, s.empty))
-	split := container.NewHSplit(left, container.NewBorder(s.undoBar, nil, nil, nil, s.right))
+	split := container.NewHSplit(left, container.NewBorder(container.NewVBox(s.undoBar, s.notice), nil, nil, nil, s.right))
 	split.SetOffset(0.36)
 	s.root = split
 }
@@ -139,6 +155,9 @@ func (s *customersScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if len(r.Tags) > 0 {
 		parts = append(parts, strings.Join(r.Tags, "、"))
 	}
+	if d := derivedDetail(s.shown, r.Insight); d != "" {
+		parts = append([]string{parts[0], d}, parts[1:]...)
+	}
 	texts.Objects[1].(*widget.Label).SetText(strings.Join(parts, " · "))
 	tier := box.Objects[1].(*widget.Label)
 	tier.SetText(tierLabel(r.Tier))
@@ -164,13 +183,14 @@ func (s *customersScreen) query() crm.CustomerQuery {
 	if i := s.tag.SelectedIndex(); i > 0 && i-1 < len(s.tags) {
 		q.Tag = s.tags[i-1]
 	}
+	s.derivedQuery(&q)
 	return q
 }
 
 // reload runs the query off the UI goroutine and shows its answer, unless a newer query has been
 // started meanwhile.
 func (s *customersScreen) reload() {
-	if s.list == nil || s.archived == nil {
+	if s.list == nil || s.archived == nil || s.sort == nil {
 		return // still building
 	}
 	q := s.query()
@@ -187,15 +207,18 @@ func (s *customersScreen) reload() {
 				s.showEmpty(i18n.T("customers.load_failed", "Error", err))
 				return
 			}
-			s.results = res
+			s.results, s.shown = res, q
 			s.count.SetText(i18n.T("customers.count", "Count", len(res)))
+			derived := q.Stage != "" || q.Churn != "" || q.Segment != "" || q.Suggested != ""
 			switch {
 			case len(res) > 0:
 				s.empty.Hide()
-			case q.Text == "" && q.Tier == "" && q.Tag == "" && !q.Archived:
+			case q.Text == "" && q.Tier == "" && q.Tag == "" && !derived && !q.Archived:
 				s.showEmpty(i18n.T("customers.none_yet"))
-			case q.Archived && q.Text == "":
+			case q.Archived && q.Text == "" && !derived:
 				s.showEmpty(i18n.T("customers.none_archived"))
+			case q.Text == "":
+				s.showEmpty(i18n.T("customers.no_filter_match"))
 			default:
 				s.showEmpty(i18n.T("customers.no_match", "Query", q.Text))
 			}

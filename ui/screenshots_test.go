@@ -144,6 +144,67 @@ func TestScreenshots(t *testing.T) {
 			w.show(w.todayView)
 			shot(w, "today-dark"+suffix)
 		}
+		// Insights in light and dark: the charts (top and bottom), and a bar's customers.
+		ins := insightsOf(t, w)
+		for _, v := range []fyne.ThemeVariant{theme.VariantLight, theme.VariantDark} {
+			w.app.Settings().SetTheme(fixedTheme(v))
+			variant := map[fyne.ThemeVariant]string{theme.VariantLight: "", theme.VariantDark: "-dark"}[v]
+			w.show(ins)
+			shot(w, "insights"+variant+suffix)
+			scroll := ins.charts.(*container.Scroll)
+			scroll.ScrollToBottom()
+			shot(w, "insights-bottom"+variant+suffix)
+			scroll.ScrollToTop()
+			test.Tap(ins.stages.bar(string(crm.StageDormant), 0))
+			shot(w, "insights-list"+variant+suffix)
+			ins.list.dialog.Hide()
+		}
+		w.app.Settings().SetTheme(fixedTheme(theme.VariantLight))
+		// The derived fields on the card and the list: a customer's insights (history tab), the
+		// completeness and the suggested tier (basic tab), the list filtered and sorted by them,
+		// and the preview of the bulk change of tiers.
+		{
+			w.show(w.customers)
+			bi, err := st.Insights(ctx, crm.DateOf(testNow))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var id int64
+			for i, cid := range bi.IDs {
+				in, stat := bi.Classification.Insights[i], bi.Stats[i]
+				c, err := st.Customer(ctx, cid)
+				if err == nil && stat.Purchases >= 3 && in.SuggestedTier != stat.Tier && c.Remark != "" && in.Churn == crm.ChurnActive {
+					id = cid
+					break
+				}
+			}
+			for i, r := range cs.results {
+				if r.ID == id {
+					cs.list.Select(i)
+					cs.list.ScrollTo(i)
+				}
+			}
+			w.Wait()
+			cs.card.tabs.SelectIndex(2)
+			shot(w, "card-insights"+suffix)
+			cs.card.tabs.SelectIndex(0)
+			shot(w, "card-profile"+suffix)
+			basic := cs.card.tabs.Items[0].Content.(*container.Scroll)
+			basic.ScrollToBottom()
+			shot(w, "card-tier"+suffix)
+			basic.ScrollToTop()
+			cs.stage.SetSelected(stageText(crm.StageDormant))
+			cs.sort.SetSelected(sortText(crm.SortRecency))
+			w.Wait()
+			shot(w, "customers-derived"+suffix)
+			cs.stage.SetSelectedIndex(0)
+			cs.sort.SetSelectedIndex(0)
+			test.Tap(cs.bulkBtn)
+			w.Wait()
+			shot(w, "bulk-tiers"+suffix)
+			cs.bulk.onCancel()
+			w.Wait()
+		}
 		w.win.Resize(fyne.NewSize(1180, 760))
 	}
 }

@@ -41,6 +41,12 @@ type Options struct {
 	// Derive returns a customer's derived columns 阶段, 流失状态, RFM分群 and 建议等级, already in
 	// the workbook's language; they are written as they are. Nil leaves them empty.
 	Derive func(*crm.CustomerRow) (stage, churn, segment, suggestedTier string)
+	// Insights, when set, returns the book's statistics for 统计: counts by stage, churn state,
+	// RFM segment and tier, contacts per week, holdings and the 1-3-7 completion, shown as
+	// tables with native charts of the stages and of the contacts. It is called once, when 统计
+	// is written (the last sheet: it may still be working out while the others stream); its
+	// error fails the export.
+	Insights func() (*crm.BookStats, error)
 }
 
 // maxDataRows is MaxDataRows; tests lower it to see a sheet continue on a second part.
@@ -111,7 +117,7 @@ type exporter struct {
 	tmpDir string // excelize's temporary files: the sheets beyond their first 16 MB
 	sheets int    // sheets created so far
 
-	styleHeader, styleDate, styleDateTime, styleAmount int
+	styleHeader, styleDate, styleDateTime, styleAmount, stylePercent int
 
 	row    []any // the row being written, reused
 	phones phones
@@ -157,7 +163,8 @@ func newExporter(ctx context.Context, o Options, rows int) (*exporter, error) {
 	})
 	e.styleDate = style(&excelize.Style{CustomNumFmt: &dateFmt})
 	e.styleDateTime = style(&excelize.Style{CustomNumFmt: &dateTimeFmt})
-	e.styleAmount = style(&excelize.Style{NumFmt: 2}) // 0.00
+	e.styleAmount = style(&excelize.Style{NumFmt: 2})  // 0.00
+	e.stylePercent = style(&excelize.Style{NumFmt: 9}) // 0%
 	if err != nil {
 		e.close()
 		return nil, fmt.Errorf("styles: %w", err)
@@ -506,8 +513,9 @@ var summaryLabels = []Value{
 	{"open", "不限", "open"},
 }
 
-// summary writes the 统计 sheet: the date range and what was exported. It is small and written
-// cell by cell (not streamed), so that charts can join it.
+// summary writes the 统计 sheet: the date range and what was exported, then the insight tables
+// and charts when there are Insights. It is small and written cell by cell (not streamed), so
+// that charts can join it.
 func (e *exporter) summary() error {
 	s := sheetByKey(SheetSummary)
 	l := e.lang()
@@ -562,6 +570,15 @@ func (e *exporter) summary() error {
 			if err := f.SetCellStyle(name, "B"+n, "B"+n, r.style); err != nil {
 				return err
 			}
+		}
+	}
+	if e.o.Insights != nil {
+		st, err := e.o.Insights()
+		if err != nil {
+			return err
+		}
+		if st != nil {
+			return e.insightTables(name, st, len(rows)+2)
 		}
 	}
 	return nil
