@@ -40,7 +40,7 @@ func (s *Store) InsertCustomers(ctx context.Context, cs []crm.Customer) error {
 	// Normalising and validating (phone parsing above all) costs as much as the inserts: it
 	// runs on every core.
 	invalid := make([]crm.Errors, len(cs))
-	parallel(len(cs), func(i int) { invalid[i] = prepare(&cs[i]) })
+	parallel(len(cs), func(i int) { invalid[i] = prepareFast(&cs[i]) })
 	var maxCode int64
 	codes := make(map[string]int, len(cs))
 	for i := range cs {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"carebook/crm"
 )
@@ -245,7 +246,7 @@ func (p *importPlan) prepareCustomers() ([]crm.Customer, []crm.Errors) {
 		}
 		cards[i] = cloneCard(&ics[i].Customer)
 		cards[i].ID = 0
-		invalid[i] = prepare(&cards[i])
+		invalid[i] = prepareFast(&cards[i])
 	})
 	for i := range cards {
 		if len(invalid[i]) == 0 {
@@ -923,25 +924,44 @@ func (p *importPlan) write(ctx context.Context, tx *sql.Tx, report func(done, to
 		return err
 	}
 	defer st.close()
+	// The rows are written with a context that is never cancelled: the driver watches a
+	// cancellable one with a goroutine and a progress handler for each statement. ctx is looked
+	// at every progressEvery rows instead, and its end rolls the transaction back.
+	exec := context.WithoutCancel(ctx)
 
-	parallel(len(p.cards), func(i int) {
-		t := p.cards[i]
-		if t.stored == nil || !sameCard(t.stored, &t.card) {
-			t.key, t.sort = crm.SearchKey(&t.card), nameSortKey(&t.card)
-		}
-	})
-	for _, t := range p.cards {
-		if err := p.writeCard(ctx, tx, st, t); err != nil {
-			return fmt.Errorf("customer %s: %w", t.card.Code, err)
+	keys, stopKeys := keysAhead(p.cards)
+	defer stopKeys()
+	// New customers are written in multi-row statements; the writer is synced before an update
+	// (which may add dates of its own).
+	nw := newNewCardWriter(tx, p.ts)
+	defer nw.close()
+	for i, t := range p.cards {
+		keys(i)
+		if t.stored == nil {
+			id, err := nw.add(exec, tx, &t.card, t.key, t.sort)
+			if err != nil {
+				return err
+			}
+			t.id, t.card.ID = id, id
+		} else {
+			if err := nw.sync(exec); err != nil {
+				return err
+			}
+			if err := p.writeCard(exec, tx, st, t); err != nil {
+				return fmt.Errorf("customer %s: %w", t.card.Code, err)
+			}
 		}
 		if err := pr.add(1); err != nil {
 			return err
 		}
 	}
-	if err := p.writePurchases(ctx, st, pr); err != nil {
+	if err := nw.sync(exec); err != nil {
 		return err
 	}
-	counts, err := p.writeRecords(ctx, st, pr)
+	if err := p.writePurchases(exec, st, pr); err != nil {
+		return err
+	}
+	counts, err := p.writeRecords(exec, st, pr)
 	if err != nil {
 		return err
 	}
@@ -956,6 +976,38 @@ func (p *importPlan) write(ctx context.Context, tx *sql.Tx, report func(done, to
 	return pr.finish()
 }
 
+// keysAhead computes the search and sort keys of the cards that change (crm.SearchKey and
+// nameSortKey: pinyin, some 9 µs a card) in order, in a goroutine of its own, while the cards
+// are written on another core; wait(i) returns once card i's are computed. stop ends the
+// goroutine early (the keys of the cards not waited for are then left unset).
+func keysAhead(cards []*importCard) (wait func(i int), stop func()) {
+	const chunk = 256
+	ready := make(chan int, len(cards)/chunk+1) // never full: the goroutine ends on its own
+	var stopped atomic.Bool
+	go func() {
+		defer close(ready)
+		for lo := 0; lo < len(cards) && !stopped.Load(); lo += chunk {
+			hi := min(lo+chunk, len(cards))
+			for _, t := range cards[lo:hi] {
+				if t.stored == nil || !sameCard(t.stored, &t.card) {
+					t.key, t.sort = crm.SearchKey(&t.card), nameSortKey(&t.card)
+				}
+			}
+			ready <- hi
+		}
+	}()
+	done := 0
+	return func(i int) {
+		for i >= done {
+			hi, ok := <-ready
+			if !ok {
+				return
+			}
+			done = hi
+		}
+	}, func() { stopped.Store(true) }
+}
+
 // sameCard reports whether a and b are the same card, as written.
 func sameCard(a, b *crm.Customer) bool {
 	return slices.Equal(customerArgs(a, "", ""), customerArgs(b, "", "")) &&
@@ -963,18 +1015,10 @@ func sameCard(a, b *crm.Customer) bool {
 		(a.Birthday == nil) == (b.Birthday == nil) && (a.Birthday == nil || *a.Birthday == *b.Birthday)
 }
 
-// writeCard inserts a new customer, or writes what an import changed of one of the book's.
+// writeCard writes what an import changed of one of the book's customers (new ones go through
+// newCardWriter).
 func (p *importPlan) writeCard(ctx context.Context, tx *sql.Tx, st *importStmts, t *importCard) error {
-	c := &t.card
-	if t.stored == nil {
-		ids, err := st.insert(ctx, c, t.key, t.sort, p.ts)
-		if err != nil {
-			return err
-		}
-		t.id, c.ID = ids.id, ids.id
-		return nil
-	}
-	old := t.stored
+	c, old := &t.card, t.stored
 	if t.key == "" { // the same card: nothing written
 		return nil
 	}

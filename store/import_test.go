@@ -735,3 +735,120 @@ func TestImportKeepsDerivedTablesConsistent(t *testing.T) {
 		t.Errorf("renamed customers found: %v", got)
 	}
 }
+
+// TestImportNewCardsInBatches: new customers written in multi-row statements get the ids, phones,
+// tags and dates that writing them one by one gives, in batch order, updates of the book's
+// customers (which add dates of their own) between them.
+func TestImportNewCardsInBatches(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	a := mustSave(t, s, stored())
+	b := mustSave(t, s, &crm.Customer{Code: "B1", Name: "李四", Birthday: &crm.KeyDate{Calendar: crm.Lunar, Month: 8, Day: 15}})
+	var maxDate int64
+	if err := s.db.QueryRow(`SELECT max(id) FROM important_dates`).Scan(&maxDate); err != nil {
+		t.Fatal(err)
+	}
+	bb := newBatch()
+	type want struct {
+		id    int64 // 0: new; -1: a later row of a customer updated by an earlier one
+		card  crm.Customer
+		dates []string // "kind pos" of the dates the row adds, in the order they are written
+	}
+	var rows []want
+	updates := map[int64]int{} // customer → dates the batch added to it so far
+	next := b.ID + 1
+	for i := range 3*newCardBatch + 5 {
+		if i%17 == 5 {
+			old := a
+			if i%2 == 1 {
+				old = b
+			}
+			label := fmt.Sprintf("纪念日%d", i)
+			bb.customer(crm.Customer{Code: old.Code, Name: old.Name, Dates: []crm.KeyDate{{Label: label, Calendar: crm.Solar, Month: 1 + i%12, Day: 2}}})
+			// The rows of a customer are written together, where its first row is.
+			loaded := mustLoad(t, s, old.ID)
+			d := fmt.Sprintf("other %d", len(loaded.Dates)+updates[old.ID])
+			if updates[old.ID] == 0 {
+				rows = append(rows, want{id: old.ID, dates: []string{d}})
+			} else {
+				for j := range rows {
+					if rows[j].id == old.ID {
+						rows[j].dates = append(rows[j].dates, d)
+					}
+				}
+				rows = append(rows, want{id: -1})
+			}
+			updates[old.ID]++
+			continue
+		}
+		c := crm.Customer{Code: fmt.Sprintf("N%04d", i), Name: fmt.Sprintf("新%d", i), Tags: []string{"甲", "乙", "甲"}[:i%4%3+1]}
+		for k := range i % 3 {
+			c.Phones = append(c.Phones, fmt.Sprintf("+86139%04d%04d", i, k))
+		}
+		var dates []string
+		if i%2 == 0 {
+			c.Birthday = &crm.KeyDate{Calendar: crm.Solar, Year: 1980 + i%30, Month: 1 + i%12, Day: 1 + i%28}
+			dates = append(dates, "birthday 0")
+		}
+		for k := range i % 3 {
+			c.Dates = append(c.Dates, crm.KeyDate{Label: fmt.Sprintf("日子%d", k), Calendar: crm.Lunar, Month: 1 + k, Day: 3})
+			dates = append(dates, fmt.Sprintf("other %d", k))
+		}
+		bb.customer(c)
+		crm.NormalizeCustomer(&c)
+		c.ID, c.Created = next, crm.DateOf(fixedNow)
+		next++
+		rows = append(rows, want{card: c, dates: dates})
+	}
+	mustImport(t, s, &bb.b)
+	if n := bb.b.Counts(); n.Skipped != 0 {
+		t.Fatalf("counts %+v", n)
+	}
+	var wantDates []string
+	for i, w := range rows {
+		id := w.id
+		if id < 0 {
+			continue
+		}
+		if id == 0 {
+			id = w.card.ID
+			got := mustLoad(t, s, id)
+			got.CreatedAt, got.UpdatedAt = time.Time{}, time.Time{}
+			if got.Birthday != nil {
+				got.Birthday.ID = 0
+			}
+			for j := range got.Dates {
+				got.Dates[j].ID = 0
+			}
+			if !reflect.DeepEqual(*got, w.card) {
+				t.Errorf("row %d: loaded\n%+v\nwant\n%+v", i, *got, w.card)
+			}
+			if bb.b.Customers[i].Customer.ID != id {
+				t.Errorf("row %d: batch card id %d, want %d", i, bb.b.Customers[i].Customer.ID, id)
+			}
+		}
+		for _, d := range w.dates {
+			wantDates = append(wantDates, fmt.Sprintf("%d %s", id, d))
+		}
+	}
+	// The dates in the order of their ids: the order of the writes.
+	dbRows, err := s.db.QueryContext(ctx, `SELECT customer_id, kind, pos FROM important_dates WHERE id > ? ORDER BY id`, maxDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dbRows.Close()
+	var gotDates []string
+	for dbRows.Next() {
+		var id int64
+		var kind string
+		var pos int
+		if err := dbRows.Scan(&id, &kind, &pos); err != nil {
+			t.Fatal(err)
+		}
+		gotDates = append(gotDates, fmt.Sprintf("%d %s %d", id, kind, pos))
+	}
+	if !slices.Equal(gotDates, wantDates) {
+		t.Errorf("dates in id order\n%q\nwant\n%q", gotDates, wantDates)
+	}
+	checkDerived(t, s)
+}
