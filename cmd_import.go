@@ -83,7 +83,7 @@ func writeImportReport(w io.Writer, b *crm.ImportBatch, all bool) {
 		if t.Sheet != "" {
 			name += " › " + t.Sheet
 		}
-		fmt.Fprintln(w, i18n.T("cli.import_table", "Table", name, "Kind", kindName(b.Mappings[i].Kind),
+		fmt.Fprintln(w, i18n.T("cli.import_table", "Table", name, "Kind", ui.ImportKindLabel(b.Mappings[i].Kind),
 			"Rows", len(t.Rows)))
 	}
 	shown, skipped := 0, 0
@@ -106,19 +106,6 @@ func writeImportReport(w io.Writer, b *crm.ImportBatch, all bool) {
 	if skipped > shown {
 		fmt.Fprintln(w, "  "+i18n.T("cli.import_more", "Count", skipped-shown))
 	}
-}
-
-// kindName names an import kind for the user.
-func kindName(k crm.ImportKind) string {
-	switch k {
-	case crm.ImportCustomers:
-		return i18n.T("import.kind_customers")
-	case crm.ImportPurchases:
-		return i18n.T("import.kind_purchases")
-	case crm.ImportRecords:
-		return i18n.T("import.kind_records")
-	}
-	return i18n.T("import.kind_skip")
 }
 
 // importError is the message of a file that cannot be read, translated.

@@ -210,13 +210,14 @@ var kindsForImport = []crm.ImportKind{crm.ImportCustomers, crm.ImportPurchases, 
 func kindLabelsForImport() []string {
 	out := make([]string, len(kindsForImport))
 	for i, k := range kindsForImport {
-		out[i] = importKindLabel(k)
+		out[i] = ImportKindLabel(k)
 	}
 	return out
 }
 
-// importKindLabel names what the rows of a table are.
-func importKindLabel(k crm.ImportKind) string {
+// ImportKindLabel names what the rows of a table are, in the UI language (the preview and
+// `carebook import` say it alike).
+func ImportKindLabel(k crm.ImportKind) string {
 	switch k {
 	case crm.ImportCustomers:
 		return i18n.T("import.kind_customers")
