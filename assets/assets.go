@@ -13,3 +13,10 @@ var Icon []byte
 //
 //go:embed fonts/DroidSansFallbackFull.ttf
 var CJKFont []byte
+
+// CNWorkdays is the official arrangement of public holidays and make-up working days of
+// mainland China (a copy of the shared data file cn-workdays.json): the default working-day
+// calendar of complaint deadlines (crm.ParseWorkCalendar).
+//
+//go:embed data/cn-workdays.json
+var CNWorkdays []byte
