@@ -127,6 +127,8 @@ func (w *Window) onImport() {
 	d.SetFilter(storage.NewExtensionFileFilter(importFileTypes))
 	d.SetConfirmText(i18n.T("import.open"))
 	d.SetDismissText(i18n.T("common.cancel"))
+	size := w.win.Canvas().Size()
+	d.Resize(fyne.NewSize(min(900, max(size.Width-80, 560)), min(620, max(size.Height-80, 420))))
 	d.Show()
 }
 
