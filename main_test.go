@@ -121,4 +121,51 @@ func TestTodayCommand(t *testing.T) {
 	if _, _, err := runCLI(t, "today", "--db", db, "--date", "2026-02-30"); err == nil || !strings.Contains(err.Error(), "2026-02-30") {
 		t.Errorf("bad date: %v", err)
 	}
+	if !strings.Contains(text, "Nobody to serve today") {
+		t.Errorf("text plan without the serve empty state:\n%s", text)
+	}
+}
+
+func TestTodayCommandServe(t *testing.T) {
+	i18n.Set(i18n.English)
+	db := filepath.Join(t.TempDir(), "book.db")
+	ctx := context.Background()
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &crm.Customer{Name: "张三", Tier: crm.TierVIP, Created: crm.MustDate("2026-01-01")}
+	if err := s.SaveCustomer(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveService(ctx, &crm.Service{CustomerID: c.ID, Date: crm.MustDate("2026-11-21"), Kind: crm.ServiceAfterSales,
+		Title: "更换配件", Status: crm.ServiceOpen}); err != nil {
+		t.Fatal(err)
+	}
+	// Received on the eve of the National Day holiday: 3 working days → Oct 8, 9, 10 (a
+	// make-up Saturday).
+	if err := s.SaveComplaint(ctx, &crm.Complaint{CustomerID: c.ID, Received: crm.MustDate("2026-09-30"),
+		Category: crm.ComplaintUrgent, Severity: crm.SeverityGeneral, Description: "物流延误"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out, _, err := runCLI(t, "today", "--db", db, "--date", "2026-11-23", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan struct {
+		Serve []map[string]any `json:"serve"`
+	}
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	want := []map[string]any{
+		{"customer": map[string]any{"id": float64(c.ID), "code": c.Code, "name": "张三"}, "reason": "complaint",
+			"due": "2026-10-10", "overdue_days": float64(44), "title": "物流延误"},
+		{"customer": map[string]any{"id": float64(c.ID), "code": c.Code, "name": "张三"}, "reason": "after_sales",
+			"due": "2026-11-21", "overdue_days": float64(2), "title": "更换配件"},
+	}
+	if !reflect.DeepEqual(plan.Serve, want) {
+		t.Fatalf("serve = %v\nwant %v", plan.Serve, want)
+	}
 }

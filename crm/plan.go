@@ -1,6 +1,10 @@
 package crm
 
-import "time"
+import (
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // Reason says why a customer is in the plan of a day (PRODUCT.md §2–§4).
 type Reason string
@@ -120,7 +124,55 @@ type PlanInput struct {
 	Purchases []PlanPurchase // at least those dated in PurchaseWindow(D)
 	Records   []PlanRecord   // at least the routine and greeting records dated in RecordWindow(D)
 	Snoozes   []Snooze
+
+	// The Serve question: at least the service appointments and complaints open on D of the
+	// customers above, and the working-day calendar of the complaint deadlines (the zero
+	// calendar: Monday–Friday).
+	Services   []PlanService
+	Complaints []PlanComplaint
+	Workdays   WorkCalendar
 }
+
+// PlanService is a service appointment as the Serve question needs it. It is open on D when
+// it is dated on or before D and not done on or before D (Done 0: not done).
+type PlanService struct {
+	ID         int64
+	CustomerID int64
+	Date       Date
+	Kind       ServiceKind
+	Title      string
+	Done       Date
+}
+
+// PlanComplaint is a complaint as the Serve question needs it. It is open on D when it was
+// received on or before D and not closed on or before D (Closed 0: still open). LatestStep is
+// the day of its latest step dated on or before D (0 = none).
+type PlanComplaint struct {
+	ID         int64
+	CustomerID int64
+	Received   Date
+	Severity   Severity
+	LatestStep Date
+	Closed     Date
+	Title      string
+}
+
+// ComplaintTitle is the title of a complaint's Serve item: the first line of its description,
+// cut to MaxComplaintTitle runes.
+func ComplaintTitle(description string) string {
+	s := strings.TrimSpace(description)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	if utf8.RuneCountInString(s) > MaxComplaintTitle {
+		r := []rune(s)
+		s = string(r[:MaxComplaintTitle-1]) + "…"
+	}
+	return s
+}
+
+// MaxComplaintTitle bounds the title of a complaint's Serve item, in runes.
+const MaxComplaintTitle = 60
 
 // CustomerRef names the customer of a plan item.
 type CustomerRef struct {

@@ -91,7 +91,50 @@ func PlanDay(d Date, s PlanSettings, in *PlanInput) Plan {
 	}
 	permute(items, keys)
 	p.Maintain = items
+	p.Serve = base.serve(in, at)
 	return p
+}
+
+// serve answers the Serve question (PRODUCT.md §3 question 3): the service appointments open on
+// the planned day and dated on or before it (reason: their kind; due: their date), and every
+// complaint open on the day and received on or before it (due: its deadline, crm.ComplaintDue),
+// of the customers of the plan; in the order of §3. nil when there are none.
+func (pl planner) serve(in *PlanInput, at customerIndex) []PlanItem {
+	pl.items, pl.counting, pl.n = nil, false, 0
+	d := pl.d
+	for i := range in.Services {
+		v := &in.Services[i]
+		if v.Date.IsZero() || v.Date > d || (!v.Done.IsZero() && v.Done <= d) {
+			continue
+		}
+		ci := at.find(v.CustomerID)
+		if ci < 0 {
+			continue
+		}
+		pl.add(&in.Customers[ci], PlanItem{Reason: Reason(v.Kind), Due: v.Date, Title: v.Title,
+			SourceID: v.ID, Ref: "service:" + strconv.FormatInt(v.ID, 10)})
+	}
+	for i := range in.Complaints {
+		c := &in.Complaints[i]
+		if c.Received.IsZero() || c.Received > d || (!c.Closed.IsZero() && c.Closed <= d) {
+			continue
+		}
+		ci := at.find(c.CustomerID)
+		if ci < 0 {
+			continue
+		}
+		latest := c.LatestStep
+		if latest > d {
+			latest = 0
+		}
+		pl.add(&in.Customers[ci], PlanItem{Reason: ReasonComplaint,
+			Due: ComplaintDue(c.Severity, c.Received, latest, in.Workdays), Title: c.Title,
+			SourceID: c.ID, Ref: "complaint:" + strconv.FormatInt(c.ID, 10)})
+	}
+	if len(pl.items) == 0 {
+		return nil
+	}
+	return sortItems(pl.items)
 }
 
 // planPart is the planner of the customers [lo, hi) of a PlanInput: it counts its items (n)
@@ -377,8 +420,16 @@ func reasonRank(r Reason) int {
 		return 5
 	case ReasonRecall:
 		return 6
+	case ReasonOnline:
+		return 7
+	case ReasonOffline:
+		return 8
+	case ReasonAfterSales:
+		return 9
+	case ReasonComplaint:
+		return 10
 	}
-	return 7
+	return 11
 }
 
 // sortItems puts items in the order of PRODUCT.md §3 (see compareItems), in place, and returns

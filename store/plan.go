@@ -12,8 +12,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"carebook/assets"
 	"carebook/crm"
 )
 
@@ -34,7 +36,8 @@ func (s *Store) Plan(ctx context.Context, d crm.Date) (crm.Plan, error) {
 // (see crm.PlanInput): the customers that can have an item on d — read from plan_state, whose
 // rows are right as of today; a customer with anything dated after d is summed up again as of d —,
 // the purchases of the routine window, the routine, greeting and recall records of the record
-// window and the snoozes still running. A customer's Birthday and Dates are those of the card
+// window, the snoozes still running, and the service appointments and complaints open on d with
+// the working-day calendar of their deadlines (the official one, assets.CNWorkdays). A customer's Birthday and Dates are those of the card
 // that may occur in the lead window (the others cannot make an item on d).
 func (s *Store) PlanInput(ctx context.Context, d crm.Date, ps crm.PlanSettings) (*crm.PlanInput, error) {
 	if d.IsZero() {
@@ -114,6 +117,12 @@ func loadPlanInput(ctx context.Context, conn *sql.Conn, d crm.Date, ps crm.PlanS
 		return nil, fmt.Errorf("important dates: %w", err)
 	}
 
+	// The Serve question: the service appointments and complaints open on d; their customers
+	// have an item.
+	if err := loadServe(ctx, conn, d, in, f); err != nil {
+		return nil, err
+	}
+
 	// The customers.
 	if in.Customers, err = loadPlanCustomers(ctx, conn, f, most); err != nil {
 		return nil, fmt.Errorf("customers: %w", err)
@@ -136,6 +145,82 @@ func loadPlanInput(ctx context.Context, conn *sql.Conn, d crm.Date, ps crm.PlanS
 	}
 	return in, nil
 }
+
+// loadServe reads into in the service appointments and complaints open on d (dated or received
+// on or before d, not done or closed on or before d), each complaint with the day of its latest
+// step on or before d, and the working-day calendar of the deadlines; it marks their customers
+// in f.
+func loadServe(ctx context.Context, conn *sql.Conn, d crm.Date, in *crm.PlanInput, f *planFilter) error {
+	day := d.String()
+	optDay := func(v driver.Value) (crm.Date, error) {
+		if v == nil {
+			return 0, nil
+		}
+		return storedDay(v)
+	}
+	err := rawQuery(ctx, conn, `SELECT id, customer_id, date, kind, title, done_date FROM services
+		WHERE date <= ? AND (status = 'open' OR done_date > ?)`, []any{day, day}, func(v []driver.Value) error {
+		date, err := storedDay(v[2])
+		if err != nil {
+			return err
+		}
+		done, err := optDay(v[5])
+		if err != nil {
+			return err
+		}
+		kind, _ := v[3].(string)
+		title, _ := v[4].(string)
+		sv := crm.PlanService{ID: rawInt(v[0]), CustomerID: rawInt(v[1]), Date: date, Kind: crm.ServiceKind(kind),
+			Title: title, Done: done}
+		in.Services = append(in.Services, sv)
+		f.addExtra(sv.CustomerID)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("services: %w", err)
+	}
+	err = rawQuery(ctx, conn, `SELECT c.id, c.customer_id, c.received, c.severity, c.description, c.closed,
+		(SELECT max(date) FROM complaint_steps WHERE complaint_id = c.id AND date <= ?)
+		FROM complaints c WHERE c.received <= ? AND (c.closed IS NULL OR c.closed > ?)`,
+		[]any{day, day, day}, func(v []driver.Value) error {
+			received, err := storedDay(v[2])
+			if err != nil {
+				return err
+			}
+			closed, err := optDay(v[5])
+			if err != nil {
+				return err
+			}
+			latest, err := optDay(v[6])
+			if err != nil {
+				return err
+			}
+			sev, _ := v[3].(string)
+			desc, _ := v[4].(string)
+			c := crm.PlanComplaint{ID: rawInt(v[0]), CustomerID: rawInt(v[1]), Received: received,
+				Severity: crm.Severity(sev), LatestStep: latest, Closed: closed, Title: crm.ComplaintTitle(desc)}
+			in.Complaints = append(in.Complaints, c)
+			f.addExtra(c.CustomerID)
+			return nil
+		})
+	if err != nil {
+		return fmt.Errorf("complaints: %w", err)
+	}
+	if len(in.Complaints) > 0 {
+		cal, err := workCalendar()
+		if err != nil {
+			return err
+		}
+		in.Workdays = cal
+	}
+	return nil
+}
+
+// workCalendar is the working-day calendar of the complaint deadlines: the official one
+// shipped with Carebook (assets.CNWorkdays), parsed once.
+var workCalendar = sync.OnceValues(func() (crm.WorkCalendar, error) {
+	return crm.ParseWorkCalendar(assets.CNWorkdays)
+})
 
 // rawQuery runs q on the driver connection of conn, in the transaction open on conn, and calls
 // fn with the values of each row (int64, float64, string, []byte or nil), which fn must not keep

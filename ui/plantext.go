@@ -53,6 +53,10 @@ func itemWhy(it *crm.PlanItem, d crm.Date) string {
 		return i18n.T("why.cadence", "Tier", tierLabel(it.Customer.Tier), "Days", d.Sub(it.LastContact))
 	case crm.ReasonRecall:
 		return i18n.T("why.recall", "Churn", i18n.T("churn."+string(it.Churn)), "Days", d.Sub(it.LastPurchase))
+	case crm.ReasonOnline, crm.ReasonOffline, crm.ReasonAfterSales, crm.ReasonComplaint:
+		if it.Title != "" {
+			return i18n.T("why.serve", "Reason", i18n.T("reason."+string(it.Reason)), "Title", firstLine(it.Title))
+		}
 	}
 	if it.Title != "" {
 		return it.Title
@@ -124,7 +128,7 @@ func WritePlan(w io.Writer, p *crm.Plan, all bool) {
 			fmt.Fprintln(w, "  "+i18n.T("today.holiday_group", "Holiday", holidayName(g.key), "Count", len(g.items)))
 		}
 		if len(q.items) == 0 {
-			fmt.Fprintln(w, "  "+strings.ReplaceAll(i18n.T("today."+q.key+"_empty"), "\n", "\n  "))
+			fmt.Fprintln(w, "  "+strings.ReplaceAll(i18n.T(emptyKey(q.key)), "\n", "\n  "))
 		}
 		for i := range rest {
 			if !all && i == planListLimit {

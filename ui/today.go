@@ -292,6 +292,7 @@ func (c *planColumn) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		v.snooze.OnTapped = func() { s.copyGroupMessage(g) }
 		v.snooze.Enable()
 		v.open.Hide()
+		v.done.Show()
 	} else {
 		it := row.item
 		v.name.SetText(it.Customer.DisplayName())
@@ -308,6 +309,12 @@ func (c *planColumn) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		v.snooze.OnTapped = func() { s.onSnooze(it) }
 		v.open.OnTapped = func() { s.onOpen(it) }
 		v.open.Show()
+		// A service or complaint is done on its customer's card (open), not by a record here.
+		if isServe(it.Reason) {
+			v.done.Hide()
+		} else {
+			v.done.Show()
+		}
 		if onDay {
 			v.snooze.Enable()
 		} else {
@@ -425,7 +432,7 @@ func (s *todayScreen) show() {
 		c.title.SetText(i18n.T("today."+c.key+"_count", "Count", len(lists[i])))
 		titles[i] = c.title.Text
 		if len(rows) == 0 {
-			c.empty.SetText(i18n.T("today." + c.key + "_empty"))
+			c.empty.SetText(i18n.T(emptyKey(c.key)))
 			c.stack.Objects = []fyne.CanvasObject{c.emptyBox}
 		} else {
 			c.stack.Objects = []fyne.CanvasObject{c.list}
@@ -439,6 +446,23 @@ func (s *todayScreen) show() {
 	} else {
 		s.expired.SetText("")
 	}
+}
+
+// emptyKey is the translation key of the empty state of question key.
+func emptyKey(key string) string {
+	if key == "serve" {
+		return "today.serve_none"
+	}
+	return "today." + key + "_empty"
+}
+
+// isServe reports whether r is a reason of the Serve question.
+func isServe(r crm.Reason) bool {
+	switch r {
+	case crm.ReasonOnline, crm.ReasonOffline, crm.ReasonAfterSales, crm.ReasonComplaint:
+		return true
+	}
+	return false
 }
 
 // notify sends the desktop notification that sums up today's plan (once, at start).
