@@ -138,34 +138,25 @@ func (s *Store) Events(ctx context.Context, from, to crm.Date) ([]crm.Event, err
 }
 
 func (s *Store) loadEvents(ctx context.Context, query string, args ...any) ([]crm.Event, error) {
-	tx, err := s.readTx(ctx)
-	if err != nil {
-		return nil, err
+	return readAll(ctx, s, query, args, scanEvent)
+}
+
+// scanEvent decodes a row of the event columns.
+func scanEvent(rows *sql.Rows, e *crm.Event) error {
+	var date, audience, createdAt, updatedAt string
+	if err := rows.Scan(&e.ID, &e.Name, &date, &e.Purpose, &e.Script, &audience, &e.WindowDays, &e.Notes,
+		&createdAt, &updatedAt); err != nil {
+		return err
 	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
+	var err error
+	if e.Date, err = parseDay([]byte(date)); err != nil {
+		return fmt.Errorf("event %d: %w", e.ID, err)
 	}
-	defer rows.Close()
-	var out []crm.Event
-	for rows.Next() {
-		var e crm.Event
-		var date, audience, createdAt, updatedAt string
-		if err := rows.Scan(&e.ID, &e.Name, &date, &e.Purpose, &e.Script, &audience, &e.WindowDays, &e.Notes,
-			&createdAt, &updatedAt); err != nil {
-			return nil, err
-		}
-		if e.Date, err = parseDay([]byte(date)); err != nil {
-			return nil, fmt.Errorf("event %d: %w", e.ID, err)
-		}
-		if err := json.Unmarshal([]byte(audience), &e.Audience); err != nil {
-			return nil, fmt.Errorf("event %d: audience: %w", e.ID, err)
-		}
-		e.CreatedAt, e.UpdatedAt = parseStamp(createdAt), parseStamp(updatedAt)
-		out = append(out, e)
+	if err := json.Unmarshal([]byte(audience), &e.Audience); err != nil {
+		return fmt.Errorf("event %d: audience: %w", e.ID, err)
 	}
-	return out, rows.Err()
+	e.CreatedAt, e.UpdatedAt = parseStamp(createdAt), parseStamp(updatedAt)
+	return nil
 }
 
 // SetInvitation records the invitation of customer customerID to event eventID: it adds one, or

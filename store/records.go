@@ -195,26 +195,8 @@ func (s *Store) CustomerRecords(ctx context.Context, customerID int64) ([]crm.Re
 }
 
 func (s *Store) loadRecords(ctx context.Context, query string, args ...any) ([]crm.Record, error) {
-	tx, err := s.readTx(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []crm.Record
 	var sc recordScanner
-	for rows.Next() {
-		var r crm.Record
-		if err := sc.scan(rows, &r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return readAll(ctx, s, query, args, func(rows *sql.Rows, r *crm.Record) error { return sc.scan(rows, r) })
 }
 
 // rawRecord is a row of recordColumns as read, before it is decoded; its buffers are reused.

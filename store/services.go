@@ -114,36 +114,27 @@ func (s *Store) OpenServices(ctx context.Context, d crm.Date) ([]crm.Service, er
 }
 
 func (s *Store) loadServices(ctx context.Context, query string, args ...any) ([]crm.Service, error) {
-	tx, err := s.readTx(ctx)
-	if err != nil {
-		return nil, err
+	return readAll(ctx, s, query, args, scanService)
+}
+
+// scanService decodes a row of serviceColumns.
+func scanService(rows *sql.Rows, v *crm.Service) error {
+	var date, kind, status, createdAt, updatedAt string
+	var done sql.NullString
+	if err := rows.Scan(&v.ID, &v.CustomerID, &date, &kind, &v.Title, &status, &done, &v.Notes,
+		&createdAt, &updatedAt); err != nil {
+		return err
 	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
+	var err error
+	if v.Date, err = parseDay([]byte(date)); err != nil {
+		return fmt.Errorf("service %d: %w", v.ID, err)
 	}
-	defer rows.Close()
-	var out []crm.Service
-	for rows.Next() {
-		var v crm.Service
-		var date, kind, status, createdAt, updatedAt string
-		var done sql.NullString
-		if err := rows.Scan(&v.ID, &v.CustomerID, &date, &kind, &v.Title, &status, &done, &v.Notes,
-			&createdAt, &updatedAt); err != nil {
-			return nil, err
-		}
-		if v.Date, err = parseDay([]byte(date)); err != nil {
-			return nil, fmt.Errorf("service %d: %w", v.ID, err)
-		}
-		if v.DoneDate, err = parseDate(done); err != nil {
-			return nil, fmt.Errorf("service %d: %w", v.ID, err)
-		}
-		v.Kind, v.Status = crm.ServiceKind(kind), crm.ServiceStatus(status)
-		v.CreatedAt, v.UpdatedAt = parseStamp(createdAt), parseStamp(updatedAt)
-		out = append(out, v)
+	if v.DoneDate, err = parseDate(done); err != nil {
+		return fmt.Errorf("service %d: %w", v.ID, err)
 	}
-	return out, rows.Err()
+	v.Kind, v.Status = crm.ServiceKind(kind), crm.ServiceStatus(status)
+	v.CreatedAt, v.UpdatedAt = parseStamp(createdAt), parseStamp(updatedAt)
+	return nil
 }
 
 // prefixed qualifies each column of a ", "-separated list with prefix ("v.").

@@ -46,6 +46,29 @@ func (s *Store) readTx(ctx context.Context) (*sql.Tx, error) {
 	return s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 }
 
+// readAll runs query in a read transaction and returns every row, decoded by scan.
+func readAll[T any](ctx context.Context, s *Store, query string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	tx, err := s.readTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // notFound wraps ErrNotFound with what was missing.
 func notFound(what string, id int64) error {
 	return fmt.Errorf("%s %d: %w", what, id, ErrNotFound)

@@ -89,14 +89,14 @@ type importRun struct {
 	gen      int                // increases with every check; older answers are dropped
 	stop     context.CancelFunc // cancels the work in flight
 	err      error              // the last failure (reading, checking or writing)
-	closing  bool               // closed by the user: late answers are dropped
-	visible  bool               // the preview dialog is shown
 
 	dlg      *dialog.CustomDialog
 	file     *widget.Label
 	tableSel *widget.Select
-	kindSel  *widget.Select
-	columns  *widget.List
+	// tableLabel and tableSel are shown only when the files hold several tables (sheets).
+	tableLabel *widget.Label
+	kindSel    *widget.Select
+	columns    *widget.List
 	// colSelects are the field drop-downs of the columns shown, by column.
 	colSelects map[int]*widget.Select
 	summary    *widget.Label
@@ -108,6 +108,7 @@ type importRun struct {
 	cancel     *widget.Button
 	confirm    *widget.Button
 	foot       *fyne.Container
+	actions    *fyne.Container // the hint and the buttons, laid out again when a text changes
 	body       *fyne.Container
 }
 
@@ -139,7 +140,6 @@ func (w *Window) runImport(paths []string) *importRun {
 	w.importing = r
 	r.buildUI()
 	r.dlg.Show()
-	r.visible = true
 	r.read()
 	return r
 }
@@ -152,6 +152,7 @@ func (r *importRun) buildUI() {
 	r.file = widget.NewLabelWithStyle(strings.Join(names, ", "), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	r.file.Truncation = fyne.TextTruncateEllipsis
 	r.tableSel = widget.NewSelect(nil, func(string) { r.onTable(r.tableSel.SelectedIndex()) })
+	r.tableLabel = widget.NewLabel(i18n.T("import.table"))
 	r.kindSel = widget.NewSelect(kindLabelsForImport(), func(string) { r.onKind(r.kindSel.SelectedIndex()) })
 	r.tableSel.Disable()
 	r.kindSel.Disable()
@@ -161,7 +162,7 @@ func (r *importRun) buildUI() {
 		boldLabel(i18n.T("import.col_header")), boldLabel(i18n.T("import.col_sample")), boldLabel(i18n.T("import.col_field")))
 	mapping := container.NewBorder(container.NewVBox(
 		container.New(layout.NewFormLayout(),
-			widget.NewLabel(i18n.T("import.table")), r.tableSel,
+			r.tableLabel, r.tableSel,
 			widget.NewLabel(i18n.T("import.kind")), r.kindSel),
 		colHead), nil, nil, nil, r.columns)
 
@@ -193,8 +194,8 @@ func (r *importRun) buildUI() {
 	hint := widget.NewLabel(i18n.T("import.hint"))
 	hint.SizeName = theme.SizeNameCaptionText
 	hint.Wrapping = fyne.TextWrapWord
-	r.foot = container.NewVBox(widget.NewSeparator(), r.status, r.bar,
-		container.NewBorder(nil, nil, nil, container.NewHBox(r.cancel, r.confirm), hint))
+	r.actions = container.NewBorder(nil, nil, nil, container.NewHBox(r.cancel, r.confirm), hint)
+	r.foot = container.NewVBox(widget.NewSeparator(), r.status, r.bar, r.actions)
 
 	r.body = container.NewBorder(r.file, r.foot, nil, nil, split)
 	r.dlg = dialog.NewCustomWithoutButtons(i18n.T("import.title"), r.body, r.w.win)
@@ -273,7 +274,7 @@ func (r *importRun) progress(gen int) func(done, total int64) {
 		}
 		v := float64(done) / float64(total)
 		fyne.Do(func() {
-			if gen == r.gen && !r.closing {
+			if gen == r.gen && r.stage != importDone {
 				r.bar.SetValue(v)
 			}
 		})
@@ -297,7 +298,7 @@ func (r *importRun) read() {
 			}
 		}
 		return func() {
-			if gen != r.gen || r.closing {
+			if gen != r.gen || r.stage == importDone {
 				return
 			}
 			if err != nil {
@@ -326,20 +327,9 @@ func (r *importRun) fail(err error) {
 // relayoutFoot lays the foot out again after its texts changed or the status was shown or
 // hidden (a container lays out its objects only when it is resized or refreshed).
 func (r *importRun) relayoutFoot() {
-	for _, o := range r.foot.Objects {
-		if c, ok := o.(*fyne.Container); ok {
-			for _, o := range c.Objects {
-				if c, ok := o.(*fyne.Container); ok {
-					c.Refresh()
-				}
-			}
-			c.Refresh()
-		}
-	}
+	r.actions.Refresh()
 	r.foot.Refresh()
-	if r.body != nil {
-		r.body.Refresh()
-	}
+	r.body.Refresh()
 }
 
 // importErrorText is the message of an import that failed: a file that cannot be read says what
@@ -363,6 +353,10 @@ func (r *importRun) fillTables() {
 		}
 	}
 	r.tableSel.SetOptions(opts)
+	if len(opts) < 2 {
+		r.tableLabel.Hide()
+		r.tableSel.Hide()
+	}
 	if len(opts) > 0 {
 		r.table = max(first, 0)
 		r.tableSel.SetSelectedIndex(r.table)
@@ -547,7 +541,7 @@ func (r *importRun) check() {
 		base := slices.Clone(batch.Results)
 		err := apply(ctx, book, batch, true, nil)
 		return func() {
-			if gen != r.gen || r.closing {
+			if gen != r.gen || r.stage == importDone {
 				return
 			}
 			if err != nil {
@@ -731,7 +725,7 @@ func (r *importRun) onConfirm() {
 	r.w.async(func() func() {
 		err := apply(ctx, book, batch, false, func(done, total int) { progress(int64(done), int64(total)) })
 		return func() {
-			if gen != r.gen || r.closing {
+			if gen != r.gen || r.stage == importDone {
 				return
 			}
 			switch {
@@ -752,10 +746,8 @@ func (r *importRun) onConfirm() {
 // finish closes the preview after a successful import, says what was written and refreshes the
 // screens that show customers, records and the plan.
 func (r *importRun) finish(n crm.ImportCounts) {
-	r.stage = importDone
-	r.closing = true
+	r.stage = importDone // late answers are dropped from now on
 	r.dlg.Hide()
-	r.visible = false
 	w := r.w
 	dialog.ShowInformation(i18n.T("import.title"),
 		i18n.T("import.done", "Created", n.Created, "Updated", n.Updated, "Skipped", n.Skipped), w.win)
@@ -780,13 +772,11 @@ func (r *importRun) onCancel() {
 
 // close closes the preview without writing anything.
 func (r *importRun) close() {
-	r.closing = true
-	r.stage = importDone
+	r.stage = importDone // late answers are dropped from now on
 	if r.stop != nil {
 		r.stop()
 	}
 	r.dlg.Hide()
-	r.visible = false
 }
 
 // String is for test failures.

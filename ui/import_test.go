@@ -78,6 +78,9 @@ func TestImportPreviewMappingAndWrite(t *testing.T) {
 	if r.kindSel.Selected != "顾客" {
 		t.Errorf("kind = %q", r.kindSel.Selected)
 	}
+	if r.tableSel.Visible() || r.tableLabel.Visible() {
+		t.Errorf("one table: no table to choose")
+	}
 	if r.summary.Text != "将新建 2 · 更新 0 · 跳过 2" {
 		t.Errorf("summary = %q", r.summary.Text)
 	}
@@ -121,7 +124,7 @@ func TestImportPreviewMappingAndWrite(t *testing.T) {
 		t.Fatalf("stage %d after confirm", r.stage)
 	}
 	w.Wait()
-	if r.stage != importDone || r.visible {
+	if r.stage != importDone {
 		t.Fatalf("not done: %v", r)
 	}
 	names := bookNames(t, st)
@@ -171,7 +174,7 @@ func TestImportCancelWritesNothing(t *testing.T) {
 	test.Tap(r.confirm)
 	test.Tap(r.cancel) // while writing: stops the write, the preview stays
 	w.Wait()
-	if r.stage != importReady || !r.visible || r.status.Text != "已取消导入，没有做任何更改。" {
+	if r.stage != importReady || r.status.Text != "已取消导入，没有做任何更改。" {
 		t.Fatalf("after cancel: %v", r)
 	}
 	if names := bookNames(t, st); len(names) != 0 {
@@ -181,7 +184,7 @@ func TestImportCancelWritesNothing(t *testing.T) {
 		t.Errorf("the preview should be as before: %q, confirm disabled %v", r.summary.Text, r.confirm.Disabled())
 	}
 	test.Tap(r.cancel) // closes
-	if r.visible || r.stage != importDone {
+	if r.stage != importDone {
 		t.Errorf("cancel should close the preview")
 	}
 }
@@ -267,5 +270,24 @@ func TestImportPhoneContacts(t *testing.T) {
 	names := bookNames(t, st)
 	if !slices.Contains(names, "张三") || !slices.Contains(names, "欧阳娜娜") {
 		t.Fatalf("book = %v", names)
+	}
+}
+
+// Several files: the tables can be picked, and the report says which file a row is from.
+func TestImportSeveralFiles(t *testing.T) {
+	w, _ := newTestWindow(t, i18n.ZhHans)
+	r := w.runImport([]string{messyList(t), filepath.Join("..", "store", "vcard", "testdata", "android21.vcf")})
+	w.Wait()
+	if !r.tableSel.Visible() || len(r.tableSel.Options) != 2 || !strings.HasPrefix(r.tableSel.Options[1], "android21.vcf") {
+		t.Fatalf("tables %q visible %v", r.tableSel.Options, r.tableSel.Visible())
+	}
+	r.filter.SetSelected("跳过")
+	got := reportTexts(r)
+	if len(got) == 0 || !strings.HasPrefix(got[0], "客户名单.csv · 第 3 行") || !strings.HasPrefix(got[len(got)-1], "android21.vcf · ") {
+		t.Fatalf("skipped rows %q", got)
+	}
+	r.tableSel.SetSelected(r.tableSel.Options[1])
+	if r.colSelects[0] == nil || r.colSelects[0].Selected != "姓名" || r.kindSel.Selected != "顾客" {
+		t.Fatalf("second table's columns not shown")
 	}
 }
