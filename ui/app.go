@@ -56,6 +56,31 @@ type PlanBook interface {
 	SetTemplate(ctx context.Context, lang, key, body string) error
 }
 
+// ServeBook is what the events, services and complaints screens need: events and their
+// invitations (the Invite question), service appointments and complaints (the Serve question).
+type ServeBook interface {
+	SaveEvent(ctx context.Context, e *crm.Event) error
+	DeleteEvent(ctx context.Context, id int64) error
+	Event(ctx context.Context, id int64) (*crm.Event, error)
+	Events(ctx context.Context, from, to crm.Date) ([]crm.Event, error)
+	SetInvitation(ctx context.Context, eventID, customerID int64, status crm.InvitationStatus,
+		date crm.Date, note string) (*crm.Invitation, error)
+	DeleteInvitation(ctx context.Context, id int64) error
+	Invitations(ctx context.Context, eventID int64) ([]crm.Invitation, error)
+	EventFunnel(ctx context.Context, eventID int64) (map[crm.InvitationStatus]int, error)
+
+	SaveService(ctx context.Context, v *crm.Service) error
+	DeleteService(ctx context.Context, id int64) error
+	Service(ctx context.Context, id int64) (*crm.Service, error)
+	Services(ctx context.Context, customerID int64) ([]crm.Service, error)
+
+	SaveComplaint(ctx context.Context, c *crm.Complaint) error
+	DeleteComplaint(ctx context.Context, id int64) error
+	Complaint(ctx context.Context, id int64) (*crm.Complaint, error)
+	Complaints(ctx context.Context, customerID int64) ([]crm.Complaint, error)
+	ComplaintSummary(ctx context.Context, from, to crm.Date) (crm.ComplaintSummary, error)
+}
+
 // Book is everything the window needs from an open book.
 type Book interface {
 	CustomerBook
@@ -63,6 +88,7 @@ type Book interface {
 	PlanBook
 	InsightBook
 	DerivedBook
+	ServeBook
 	Path() string
 }
 
@@ -120,10 +146,12 @@ type Window struct {
 	importing *importRun
 	records   *recordsScreen
 	// editor is the open record or purchase dialog: Ctrl+S saves it.
-	editor    interface{ onSave() }
-	customers *customersScreen
-	settings  *settingsScreen
-	todayView *todayScreen
+	editor     interface{ onSave() }
+	customers  *customersScreen
+	settings   *settingsScreen
+	todayView  *todayScreen
+	events     *eventsScreen
+	complaints *complaintsScreen
 	// notified is set once the start notification summing up today's plan was sent.
 	notified bool
 }
@@ -203,7 +231,9 @@ func (w *Window) buildUI() {
 	w.records = newRecordsScreen(w)
 	w.settings = newSettingsScreen(w)
 	w.todayView = newTodayScreen(w)
-	w.screens = []screen{w.todayView, w.customers, w.records, newInsightsScreen(w), w.settings}
+	w.events = newEventsScreen(w)
+	w.complaints = newComplaintsScreen(w)
+	w.screens = []screen{w.todayView, w.customers, w.records, w.events, w.complaints, newInsightsScreen(w), w.settings}
 
 	w.body = container.NewStack()
 	w.nav = widget.NewList(

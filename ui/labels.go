@@ -10,9 +10,24 @@ import (
 
 // Labels of the domain's enumerations in the UI language.
 
-func kindLabel(k crm.RecordKind) string         { return i18n.T("kind." + string(k)) }
-func channelLabel(c crm.Channel) string         { return i18n.T("channel." + string(c)) }
-func saleChannelLabel(c crm.SaleChannel) string { return i18n.T("sale." + string(c)) }
+func kindLabel(k crm.RecordKind) string             { return i18n.T("kind." + string(k)) }
+func channelLabel(c crm.Channel) string             { return i18n.T("channel." + string(c)) }
+func saleChannelLabel(c crm.SaleChannel) string     { return i18n.T("sale." + string(c)) }
+func serviceKindLabel(k crm.ServiceKind) string     { return i18n.T("svckind." + string(k)) }
+func serviceStatusLabel(s crm.ServiceStatus) string { return i18n.T("svcstatus." + string(s)) }
+func categoryLabel(c crm.ComplaintCategory) string  { return i18n.T("category." + string(c)) }
+func severityLabel(s crm.Severity) string           { return i18n.T("severity." + string(s)) }
+func stepLabel(s crm.ComplaintStepKind) string      { return i18n.T("step." + string(s)) }
+func invitationLabel(s crm.InvitationStatus) string { return i18n.T("invitation." + string(s)) }
+
+// labelsOf returns the labels of values, in order.
+func labelsOf[T any](values []T, label func(T) string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		out[i] = label(v)
+	}
+	return out
+}
 
 func kindLabels() []string {
 	var out []string
