@@ -79,6 +79,8 @@ type ServeBook interface {
 	Complaint(ctx context.Context, id int64) (*crm.Complaint, error)
 	Complaints(ctx context.Context, customerID int64) ([]crm.Complaint, error)
 	ComplaintSummary(ctx context.Context, from, to crm.Date) (crm.ComplaintSummary, error)
+	// WorkCalendar is the working-day calendar of the complaint deadlines.
+	WorkCalendar(ctx context.Context) (crm.WorkCalendar, error)
 }
 
 // Book is everything the window needs from an open book.
