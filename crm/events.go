@@ -59,6 +59,16 @@ func (a Audience) Matches(tags []string, tier Tier, stage Stage, segment Segment
 	return true
 }
 
+// NeedsTags reports whether matching the audience looks at a customer's tags.
+func (a Audience) NeedsTags() bool { return len(a.Tags) > 0 }
+
+// NeedsClass reports whether matching the audience looks at a customer's lifecycle stage or
+// RFM segment (the classification of the day).
+func (a Audience) NeedsClass() bool { return len(a.Stages) > 0 || len(a.Segments) > 0 }
+
+// InviteWindowStart is the first day of e's invite window: e.Date − e.WindowDays.
+func InviteWindowStart(e Event) Date { return e.Date.AddDays(-e.WindowDays) }
+
 // InviteWindowOpen reports whether d is in e's invite window: e.Date − e.WindowDays ≤ d < e.Date.
 func InviteWindowOpen(e Event, d Date) bool {
 	return !e.Date.IsZero() && e.Date.AddDays(-e.WindowDays) <= d && d < e.Date

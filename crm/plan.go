@@ -90,6 +90,21 @@ type PlanCustomer struct {
 
 	Birthday *KeyDate  // nil when unknown
 	Dates    []KeyDate // other important dates
+
+	// What an event's audience looks at (the Invite question), for the events whose invite
+	// window is open on D: the customer's tags that some of their audiences name (in the card's
+	// order), and, when some audience looks at them (Audience.NeedsClass), the stage and
+	// segment. Empty otherwise.
+	Tags    []string
+	Stage   Stage   // lifecycle stage as of D
+	Segment Segment // RFM segment as of D ("" without purchases)
+}
+
+// PlanEvent is an event as the Invite question needs it: the event, and the customers who have
+// an invitation to it as of the end of D (dated on or before D, or undated).
+type PlanEvent struct {
+	Event
+	Invited []int64
 }
 
 // PlanPurchase is a purchase as the routine 1-3-7 rule needs it.
@@ -131,6 +146,10 @@ type PlanInput struct {
 	Services   []PlanService
 	Complaints []PlanComplaint
 	Workdays   WorkCalendar
+
+	// The Invite question: at least the events whose invite window is open on D, each with the
+	// customers already invited.
+	Events []PlanEvent
 }
 
 // PlanService is a service appointment as the Serve question needs it. It is open on D when

@@ -91,8 +91,44 @@ func PlanDay(d Date, s PlanSettings, in *PlanInput) Plan {
 	}
 	permute(items, keys)
 	p.Maintain = items
+	p.Invite = base.invite(in, at)
 	p.Serve = base.serve(in, at)
 	return p
+}
+
+// invite answers the Invite question (PRODUCT.md §3 question 2): for every event whose invite
+// window is open on the planned day (event date − window ≤ D < event date), each customer of
+// the plan in its audience who is not do-not-disturb and has no invitation to it yet; due: the
+// window's first day; with the event's purpose and script; in the order of §3. nil when there
+// are none.
+func (pl planner) invite(in *PlanInput, at customerIndex) []PlanItem {
+	pl.items, pl.counting, pl.n = nil, false, 0
+	for i := range in.Events {
+		e := &in.Events[i]
+		if !InviteWindowOpen(e.Event, pl.d) {
+			continue
+		}
+		invited := make(map[int64]bool, len(e.Invited))
+		for _, id := range e.Invited {
+			invited[id] = true
+		}
+		ref := &EventRef{ID: e.ID, Name: e.Name, Date: e.Date}
+		refKey := "event:" + strconv.FormatInt(e.ID, 10)
+		due := InviteWindowStart(e.Event)
+		for ci := range in.Customers {
+			c := &in.Customers[ci]
+			if c.DoNotDisturb || invited[c.ID] || at.find(c.ID) != ci ||
+				!e.Audience.Matches(c.Tags, c.Tier, c.Stage, c.Segment) {
+				continue
+			}
+			pl.add(c, PlanItem{Reason: ReasonInvitation, Due: due, Event: ref, Purpose: e.Purpose,
+				Script: e.Script, Ref: refKey, SourceID: e.ID})
+		}
+	}
+	if len(pl.items) == 0 {
+		return nil
+	}
+	return sortItems(pl.items)
 }
 
 // serve answers the Serve question (PRODUCT.md §3 question 3): the service appointments open on
@@ -675,23 +711,28 @@ func (w occurrenceWindow) occurs(k *KeyDate) (Date, bool) {
 // History is a whole book, as PlanFromHistory reads it: every customer (archived ones too), every
 // purchase, every record and the snoozes.
 type History struct {
-	Customers []Customer
-	Purchases []Purchase
-	Records   []Record
-	Snoozes   []Snooze
+	Customers   []Customer
+	Purchases   []Purchase
+	Records     []Record
+	Snoozes     []Snooze
+	Events      []Event
+	Invitations []Invitation
 }
 
 // PlanFromHistory plans day d from a whole history, keeping only what is dated on or before d:
 // the reference the store's set-based loading is tested against.
 func PlanFromHistory(d Date, s PlanSettings, h *History) Plan {
-	in := PlanInputAsOf(d, h)
+	in := PlanInputAsOf(d, s, h)
 	return PlanDay(d, s, in)
 }
 
 // PlanInputAsOf sums a whole history up as of the end of d: the customers not archived and
 // created on or before d with their latest record and purchase, and every purchase and record
-// dated on or before d.
-func PlanInputAsOf(d Date, h *History) *PlanInput {
+// dated on or before d; the service appointments and complaints open on d (with the zero
+// calendar: Monday–Friday); the events whose invite window is open on d, with the invitations
+// dated on or before d (or undated), and, when their audiences need them, the customers' tags
+// and their stage and segment classified as of d with settings s.
+func PlanInputAsOf(d Date, s PlanSettings, h *History) *PlanInput {
 	in := &PlanInput{Snoozes: h.Snoozes}
 	idx := map[int64]int{}
 	for i := range h.Customers {
@@ -728,5 +769,67 @@ func PlanInputAsOf(d Date, h *History) *PlanInput {
 		}
 		in.Records = append(in.Records, PlanRecord{CustomerID: r.CustomerID, Kind: r.Kind, Date: r.Date()})
 	}
+	planEventsAsOf(d, s, h, in, idx)
 	return in
+}
+
+// planEventsAsOf adds to in the events of h whose invite window is open on d with the
+// invitations dated on or before d (or undated), and, when their audiences need them, the
+// customers' tags that some of the audiences name (in the card's order) and their stage and
+// segment as of d.
+func planEventsAsOf(d Date, s PlanSettings, h *History, in *PlanInput, idx map[int64]int) {
+	byEvent := map[int64]int{}
+	tags := map[string]bool{}
+	var class bool
+	for _, e := range h.Events {
+		if InviteWindowOpen(e, d) {
+			byEvent[e.ID] = len(in.Events)
+			in.Events = append(in.Events, PlanEvent{Event: e})
+			for _, t := range e.Audience.Tags {
+				tags[t] = true
+			}
+			class = class || e.Audience.NeedsClass()
+		}
+	}
+	for _, v := range h.Invitations {
+		if i, ok := byEvent[v.EventID]; ok && (v.Date.IsZero() || v.Date <= d) {
+			in.Events[i].Invited = append(in.Events[i].Invited, v.CustomerID)
+		}
+	}
+	for _, c := range h.Customers {
+		if i, ok := idx[c.ID]; ok && len(tags) > 0 {
+			for _, t := range c.Tags {
+				if tags[t] {
+					in.Customers[i].Tags = append(in.Customers[i].Tags, t)
+				}
+			}
+		}
+	}
+	if !class {
+		return
+	}
+	stats := make([]CustomerStats, len(in.Customers))
+	for i, c := range in.Customers {
+		stats[i] = CustomerStats{ID: c.ID, Code: c.Code, Tier: c.Tier}
+	}
+	for _, p := range h.Purchases {
+		i, ok := idx[p.CustomerID]
+		if !ok || p.Date > d {
+			continue
+		}
+		st := &stats[i]
+		st.Purchases++
+		if st.FirstPurchase.IsZero() || p.Date < st.FirstPurchase {
+			st.FirstPurchase = p.Date
+		}
+		st.LastPurchase = max(st.LastPurchase, p.Date)
+		if p.Date > d.AddDays(-RFMDays) {
+			st.YearPurchases++
+			st.YearAmount += p.Amount
+		}
+	}
+	cl := Classify(d, s, stats)
+	for i := range in.Customers {
+		in.Customers[i].Stage, in.Customers[i].Segment = cl.Insights[i].Stage, cl.Insights[i].Segment
+	}
 }

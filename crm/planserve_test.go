@@ -19,7 +19,7 @@ func TestPlanServe(t *testing.T) {
 	gone := b.customer("C7", tier(TierVIP), archived)
 	late := b.customer("C8", created("2026-10-10"))
 	d := MustDate("2026-10-09")
-	in := PlanInputAsOf(d, &b.h)
+	in := PlanInputAsOf(d, DefaultPlanSettings(), &b.h)
 	in.Workdays = cnCalendar(t)
 	in.Services = []PlanService{
 		{ID: 1, CustomerID: c3.ID, Date: MustDate("2026-10-05"), Kind: ServiceOffline, Title: "上门安装"},
@@ -69,7 +69,7 @@ func TestPlanServe(t *testing.T) {
 		t.Errorf("snoozed: %v", describeAll(p.Serve))
 	}
 	// Without services and complaints, no Serve list.
-	if p := PlanDay(d, DefaultPlanSettings(), PlanInputAsOf(d, &b.h)); p.Serve != nil {
+	if p := PlanDay(d, DefaultPlanSettings(), PlanInputAsOf(d, DefaultPlanSettings(), &b.h)); p.Serve != nil {
 		t.Errorf("serve without input: %v", p.Serve)
 	}
 }

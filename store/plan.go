@@ -54,22 +54,28 @@ func (s *Store) PlanInput(ctx context.Context, d crm.Date, ps crm.PlanSettings) 
 		return nil, fmt.Errorf("plan: %w", err)
 	}
 	defer tx.Rollback()
-	in, err := loadPlanInput(ctx, conn, d, ps)
+	in, needs, err := loadPlanInput(ctx, conn, d, ps)
 	if err != nil {
 		return nil, fmt.Errorf("plan %s: %w", d, err)
+	}
+	if needs.class {
+		if err := s.classifyAudience(ctx, d, in); err != nil {
+			return nil, fmt.Errorf("plan %s: audience: %w", d, err)
+		}
 	}
 	return in, nil
 }
 
-func loadPlanInput(ctx context.Context, conn *sql.Conn, d crm.Date, ps crm.PlanSettings) (*crm.PlanInput, error) {
+func loadPlanInput(ctx context.Context, conn *sql.Conn, d crm.Date, ps crm.PlanSettings) (*crm.PlanInput, inviteNeeds, error) {
 	in := &crm.PlanInput{}
+	var needs inviteNeeds
 	var most int64 // the greatest customer ID
 	err := rawQuery(ctx, conn, `SELECT coalesce(max(customer_id), 0) FROM plan_state`, nil, func(v []driver.Value) error {
 		most = rawInt(v[0])
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, needs, err
 	}
 	f := newPlanFilter(d, ps, most)
 	next := d.AddDays(1).String()
@@ -90,7 +96,7 @@ func loadPlanInput(ctx context.Context, conn *sql.Conn, d crm.Date, ps crm.PlanS
 				return nil
 			})
 		if err != nil {
-			return nil, fmt.Errorf("purchases: %w", err)
+			return nil, needs, fmt.Errorf("purchases: %w", err)
 		}
 	}
 
@@ -109,23 +115,31 @@ func loadPlanInput(ctx context.Context, conn *sql.Conn, d crm.Date, ps crm.PlanS
 			return nil
 		})
 	if err != nil {
-		return nil, fmt.Errorf("records: %w", err)
+		return nil, needs, fmt.Errorf("records: %w", err)
 	}
 
 	// The important dates that may occur in the lead window.
 	if err := loadWindowKeyDates(ctx, conn, f); err != nil {
-		return nil, fmt.Errorf("important dates: %w", err)
+		return nil, needs, fmt.Errorf("important dates: %w", err)
 	}
 
 	// The Serve question: the service appointments and complaints open on d; their customers
 	// have an item.
 	if err := loadServe(ctx, conn, d, in, f); err != nil {
-		return nil, err
+		return nil, needs, err
+	}
+
+	// The Invite question: the events whose invite window is open on d.
+	if needs, err = loadInvite(ctx, conn, d, in, f); err != nil {
+		return nil, needs, fmt.Errorf("events: %w", err)
 	}
 
 	// The customers.
 	if in.Customers, err = loadPlanCustomers(ctx, conn, f, most); err != nil {
-		return nil, fmt.Errorf("customers: %w", err)
+		return nil, needs, fmt.Errorf("customers: %w", err)
+	}
+	if err := loadAudienceTags(ctx, conn, needs.tags, in); err != nil {
+		return nil, needs, fmt.Errorf("tags: %w", err)
 	}
 
 	// Snoozes still running on d.
@@ -141,9 +155,9 @@ func loadPlanInput(ctx context.Context, conn *sql.Conn, d crm.Date, ps crm.PlanS
 			return nil
 		})
 	if err != nil {
-		return nil, fmt.Errorf("snoozes: %w", err)
+		return nil, needs, fmt.Errorf("snoozes: %w", err)
 	}
-	return in, nil
+	return in, needs, nil
 }
 
 // loadServe reads into in the service appointments and complaints open on d (dated or received
@@ -296,6 +310,10 @@ type planFilter struct {
 	// On a holiday every customer who is not do-not-disturb (only the female ones when every
 	// holiday of the day is for women).
 	holiday, femaleOnly bool
+	// While an event's invite window is open, every customer who is not do-not-disturb (of
+	// inviteTiers when not nil).
+	invite      bool
+	inviteTiers map[crm.Tier]bool
 	// By customer: a purchase in the routine window, important dates that may occur in the
 	// lead window. Customer IDs are rowids, dense: a slice indexed by ID unless there are too
 	// many, and a map for the others.
@@ -359,6 +377,8 @@ func (f *planFilter) keep(c *crm.PlanCustomer, e *planExtra) bool {
 	case e != nil:
 		return true
 	case f.holiday && !c.DoNotDisturb && (!f.femaleOnly || c.Gender == crm.GenderFemale):
+		return true
+	case f.invite && !c.DoNotDisturb && (f.inviteTiers == nil || f.inviteTiers[c.Tier]):
 		return true
 	case c.LastRecordID != 0 && !c.NextDate.IsZero() && c.NextDate <= d:
 		return true
@@ -797,12 +817,21 @@ func (s *Store) Snooze(ctx context.Context, z crm.Snooze) error {
 // "greeted"). Each is normalised and validated first; the first invalid one is refused with its
 // crm.Errors and nothing is written. On success their IDs and timestamps are set.
 func (s *Store) SaveRecords(ctx context.Context, rs []crm.Record) error {
+	if err := s.saveRecordsAnd(ctx, rs, nil); err != nil {
+		return fmt.Errorf("save records: %w", err)
+	}
+	return nil
+}
+
+// saveRecordsAnd saves the new records rs and, in the same transaction before it commits,
+// runs also (when not nil): all or nothing.
+func (s *Store) saveRecordsAnd(ctx context.Context, rs []crm.Record, also func(ctx context.Context, tx *sql.Tx, ts string) error) error {
 	for i := range rs {
 		if rs[i].ID != 0 {
-			return fmt.Errorf("save records: record %d is already in the book", rs[i].ID)
+			return fmt.Errorf("record %d is already in the book", rs[i].ID)
 		}
 		if errs := prepareRecord(&rs[i]); len(errs) > 0 {
-			return fmt.Errorf("save records: %w", errs)
+			return errs
 		}
 	}
 	if len(rs) == 0 {
@@ -812,15 +841,12 @@ func (s *Store) SaveRecords(ctx context.Context, rs []crm.Record) error {
 	defer s.writeMu.Unlock()
 	s.writeMu.keepInsights() // records change no classification
 	base := s.changeRecords()
-	deltas, err := s.saveRecords(ctx, rs)
+	deltas, err := s.saveRecords(ctx, rs, also)
 	s.changedRecords(base, deltas)
-	if err != nil {
-		return fmt.Errorf("save records: %w", err)
-	}
-	return nil
+	return err
 }
 
-func (s *Store) saveRecords(ctx context.Context, rs []crm.Record) ([]countDelta, error) {
+func (s *Store) saveRecords(ctx context.Context, rs []crm.Record, also func(ctx context.Context, tx *sql.Tx, ts string) error) ([]countDelta, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return noChange, err
@@ -854,6 +880,11 @@ func (s *Store) saveRecords(ctx context.Context, rs []crm.Record) ([]countDelta,
 			return noChange, err
 		}
 		deltas = append(deltas, countDelta{date: day, cell: cell, archived: archived, n: 1})
+	}
+	if also != nil {
+		if err := also(ctx, tx, ts); err != nil {
+			return noChange, err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err // unknown outcome

@@ -73,6 +73,16 @@ func wholeHistory(t *testing.T, s *Store) *crm.History {
 		}
 		h.Records = append(h.Records, rs...)
 	}
+	if h.Events, err = s.Events(ctx, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range h.Events {
+		vs, err := s.Invitations(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Invitations = append(h.Invitations, vs...)
+	}
 	zs, err := s.db.QueryContext(ctx, `SELECT customer_id, reason, ref, until FROM snoozes`)
 	if err != nil {
 		t.Fatal(err)
@@ -459,12 +469,56 @@ func TestPlanEqualsPlanFromWholeHistory(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Events with every kind of audience, open on some of the days tested, and invitations
+	// dated before, within and after them, or undated.
+	tag := ""
+	for _, c := range cards {
+		if len(c.Tags) > 0 {
+			tag = c.Tags[0]
+			break
+		}
+	}
+	if tag == "" {
+		t.Fatal("no demo customer has a tag")
+	}
+	events := []crm.Event{
+		{Name: "全员", Date: crm.MustDate("2026-10-15"), WindowDays: 10},
+		{Name: "标签与等级", Date: crm.MustDate("2026-11-30"), WindowDays: 14,
+			Audience: crm.Audience{Tags: []string{tag, "没有人"}, Tiers: []crm.Tier{crm.TierVIP, crm.TierMajor, crm.TierOrdinary}}},
+		{Name: "召回", Date: crm.MustDate("2026-12-20"), WindowDays: 30,
+			Audience: crm.Audience{Stages: []crm.Stage{crm.StageDormant, crm.StageHalfLost, crm.StageLost, crm.StageProspect}}},
+		{Name: "价值", Date: crm.MustDate("2025-08-20"), WindowDays: 20,
+			Audience: crm.Audience{Segments: []crm.Segment{crm.SegmentImportantValue, crm.SegmentImportantRetain}, Tiers: []crm.Tier{crm.TierVIP, crm.TierMajor}}},
+		{Name: "春节", Date: crm.MustDate("2026-02-20"), WindowDays: 366},
+	}
+	for i := range events {
+		if err := s.SaveEvent(ctx, &events[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, c := range cards {
+		if i%7 != 0 {
+			continue
+		}
+		e := events[(i/7)%len(events)]
+		var day crm.Date
+		switch i % 3 {
+		case 0:
+			day = e.Date.AddDays(-e.WindowDays / 2)
+		case 1:
+			day = e.Date.AddDays(3)
+		}
+		if _, err := s.SetInvitation(ctx, e.ID, c.ID, crm.InvitationInvited, day, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	// Snooze a few of today's items.
 	plan, err := s.Plan(ctx, today)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, it := range plan.Maintain {
+	for i, it := range append(plan.Maintain, plan.Invite...) {
 		if i%5 == 0 {
 			if err := s.Snooze(ctx, crm.Snooze{CustomerID: it.Customer.ID, Reason: it.Reason, Ref: it.Ref, Until: today.AddDays(3)}); err != nil {
 				t.Fatal(err)
@@ -489,7 +543,7 @@ func TestPlanEqualsPlanFromWholeHistory(t *testing.T) {
 		if err := s.SetPlanSettings(ctx, ps); err != nil {
 			t.Fatal(err)
 		}
-		items := 0
+		items, invites := 0, 0
 		for _, d := range days {
 			got, err := s.Plan(ctx, d)
 			if err != nil {
@@ -501,6 +555,10 @@ func TestPlanEqualsPlanFromWholeHistory(t *testing.T) {
 			}
 			checkPlanInput(t, s, d, ps, h)
 			items += len(got.Maintain)
+			invites += len(got.Invite)
+		}
+		if invites < len(days) {
+			t.Fatalf("only %d invite items over %d days: the test proves little", invites, len(days))
 		}
 		if items < len(days) {
 			t.Fatalf("only %d items over %d days: the test proves little", items, len(days))
@@ -527,7 +585,7 @@ func checkPlanInput(t *testing.T, s *Store, d crm.Date, ps crm.PlanSettings, h *
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref := crm.PlanInputAsOf(d, h)
+	ref := crm.PlanInputAsOf(d, ps, h)
 	byID := map[int64]crm.PlanCustomer{}
 	for _, c := range ref.Customers {
 		byID[c.ID] = c
@@ -575,13 +633,16 @@ func checkPlanInput(t *testing.T, s *Store, d crm.Date, ps crm.PlanSettings, h *
 func diffPlans(got, want crm.Plan) string {
 	idx := func(p crm.Plan) map[string]crm.PlanItem {
 		m := map[string]crm.PlanItem{}
-		for _, it := range p.Maintain {
-			m[fmt.Sprintf("%d/%s/%s", it.Customer.ID, it.Reason, it.Ref)] = it
+		for _, list := range [][]crm.PlanItem{p.Maintain, p.Invite, p.Serve} {
+			for _, it := range list {
+				m[fmt.Sprintf("%d/%s/%s", it.Customer.ID, it.Reason, it.Ref)] = it
+			}
 		}
 		return m
 	}
 	g, w := idx(got), idx(want)
-	out := fmt.Sprintf("%d items, want %d; expired %d, want %d\n", len(got.Maintain), len(want.Maintain), got.Expired, want.Expired)
+	out := fmt.Sprintf("%d+%d items, want %d+%d; expired %d, want %d\n", len(got.Maintain), len(got.Invite),
+		len(want.Maintain), len(want.Invite), got.Expired, want.Expired)
 	n := 0
 	for k, it := range w {
 		if x, ok := g[k]; !ok {
