@@ -52,6 +52,10 @@ type PlanBook interface {
 	SetPlanSettings(ctx context.Context, ps crm.PlanSettings) error
 	Snooze(ctx context.Context, z crm.Snooze) error
 	SaveRecords(ctx context.Context, rs []crm.Record) error
+	// InviteDone logs r and records its customer invited to event eventID; ServiceDone logs r
+	// and marks service serviceID done on r's day: each in one transaction.
+	InviteDone(ctx context.Context, eventID int64, r *crm.Record) error
+	ServiceDone(ctx context.Context, serviceID int64, r *crm.Record) error
 	Templates(ctx context.Context, lang string) (map[string]string, error)
 	SetTemplate(ctx context.Context, lang, key, body string) error
 }

@@ -53,6 +53,13 @@ func itemWhy(it *crm.PlanItem, d crm.Date) string {
 		return i18n.T("why.cadence", "Tier", tierLabel(it.Customer.Tier), "Days", d.Sub(it.LastContact))
 	case crm.ReasonRecall:
 		return i18n.T("why.recall", "Churn", i18n.T("churn."+string(it.Churn)), "Days", d.Sub(it.LastPurchase))
+	case crm.ReasonInvitation:
+		if it.Event != nil {
+			if p := firstLine(it.Purpose); p != "" {
+				return i18n.T("why.invite_purpose", "Event", it.Event.Name, "Date", shortDate(it.Event.Date), "Purpose", p)
+			}
+			return i18n.T("why.invite", "Event", it.Event.Name, "Date", shortDate(it.Event.Date))
+		}
 	case crm.ReasonOnline, crm.ReasonOffline, crm.ReasonAfterSales, crm.ReasonComplaint:
 		if it.Title != "" {
 			return i18n.T("why.serve", "Reason", i18n.T("reason."+string(it.Reason)), "Title", firstLine(it.Title))
@@ -67,6 +74,9 @@ func itemWhy(it *crm.PlanItem, d crm.Date) string {
 // itemWhen says how overdue the item is: "逾期 2 天", "今天", "还有 3 天".
 func itemWhen(it *crm.PlanItem, d crm.Date) string {
 	switch {
+	case it.Event != nil:
+		// An invitation: how long until the event (its window closes then).
+		return i18n.T("when.event_in", "Days", it.Event.Date.Sub(d))
 	case it.Overdue > 0:
 		return i18n.T("when.overdue", "Days", it.Overdue)
 	case it.Due > d:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -298,7 +299,7 @@ func (c *planColumn) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		v.name.SetText(it.Customer.DisplayName())
 		v.tier.SetText(tierLabel(it.Customer.Tier))
 		v.when.SetText(itemWhen(it, s.day))
-		if it.Overdue > 0 {
+		if it.Overdue > 0 && it.Event == nil { // an invitation is on time until its event
 			v.when.Importance = widget.DangerImportance
 		}
 		v.why.SetText(itemWhy(it, s.day))
@@ -309,11 +310,15 @@ func (c *planColumn) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		v.snooze.OnTapped = func() { s.onSnooze(it) }
 		v.open.OnTapped = func() { s.onOpen(it) }
 		v.open.Show()
-		// A service or complaint is done on its customer's card (open), not by a record here.
-		if isServe(it.Reason) {
-			v.done.Hide()
-		} else {
-			v.done.Show()
+		v.done.Show()
+		switch {
+		case it.Reason == crm.ReasonInvitation:
+			// Invited: the record and the invitation; the script is copied.
+			v.done.SetText(i18n.T("today.invited_button"))
+		case it.Reason == crm.ReasonComplaint:
+			// A complaint is handled in its editor, step by step.
+			v.done.SetText(i18n.T("today.handle_button"))
+			v.done.OnTapped = func() { s.onHandleComplaint(it) }
 		}
 		if onDay {
 			v.snooze.Enable()
@@ -475,6 +480,9 @@ func (s *todayScreen) notify() {
 func (s *todayScreen) message(it *crm.PlanItem) string {
 	key := it.TemplateKey()
 	body := s.templates[key]
+	if it.Reason == crm.ReasonInvitation && strings.TrimSpace(it.Script) != "" {
+		body = it.Script // the event's own script (邀约话术)
+	}
 	if body == "" {
 		body = i18n.T("tpl." + key)
 	}
@@ -521,9 +529,37 @@ func (s *todayScreen) onDone(it *crm.PlanItem) {
 	msg := s.message(it)
 	rs := []crm.Record{s.record(it, msg)}
 	name := it.Customer.DisplayName()
-	s.save(func(ctx context.Context) error { return s.w.book.SaveRecords(ctx, rs) }, func() {
+	op := func(ctx context.Context) error { return s.w.book.SaveRecords(ctx, rs) }
+	note := i18n.T("today.done", "Name", name)
+	switch {
+	case it.Reason == crm.ReasonInvitation && it.Event != nil:
+		id := it.Event.ID
+		op = func(ctx context.Context) error { return s.w.book.InviteDone(ctx, id, &rs[0]) }
+		note = i18n.T("today.invited", "Name", name, "Event", it.Event.Name)
+	case isServe(it.Reason) && it.Reason != crm.ReasonComplaint:
+		id := it.SourceID
+		op = func(ctx context.Context) error { return s.w.book.ServiceDone(ctx, id, &rs[0]) }
+		note = i18n.T("today.served", "Name", name, "Title", firstLine(it.Title))
+	}
+	s.save(op, func() {
 		s.w.app.Clipboard().SetContent(msg)
-		s.setNote(i18n.T("today.done", "Name", name))
+		s.setNote(note)
+	})
+}
+
+// onHandleComplaint opens the complaint of a Serve item in its editor; the plan is planned
+// again after a save.
+func (s *todayScreen) onHandleComplaint(it *crm.PlanItem) {
+	id, customer := it.SourceID, it.Customer.ID
+	s.w.async(func() func() {
+		c, err := s.w.book.Complaint(context.Background(), id)
+		return func() {
+			if err != nil {
+				s.setNote(i18n.T("today.save_failed", "Error", err))
+				return
+			}
+			s.w.editComplaint(customer, c, s.reload)
+		}
 	})
 }
 

@@ -45,8 +45,8 @@ func TestTodayServeShowsServices(t *testing.T) {
 	if got := view.when.Text; !strings.Contains(got, "2") {
 		t.Errorf("when = %q", got)
 	}
-	if view.done.Visible() || !view.open.Visible() {
-		t.Errorf("done visible %v, open visible %v", view.done.Visible(), view.open.Visible())
+	if !view.done.Visible() || view.done.Text != "完成" || !view.open.Visible() {
+		t.Errorf("done %q visible %v, open visible %v", view.done.Text, view.done.Visible(), view.open.Visible())
 	}
 	test.Tap(view.open)
 	w.Wait()
