@@ -67,8 +67,8 @@ const (
 	ImportCustomers ImportKind = "customers"
 	ImportPurchases ImportKind = "purchases"
 	ImportRecords   ImportKind = "records"
-	// A table that is not imported: the summary, and until the services, complaints and events
-	// of the book exist, their sheets.
+	// A table that is not imported: the summary, or one the user leaves out. (The services,
+	// complaints and events sheets: crm/importserve.go.)
 	ImportSkip ImportKind = ""
 )
 
@@ -145,6 +145,8 @@ type ImportBatch struct {
 	Customers []ImportCustomer
 	Purchases []ImportPurchase
 	Records   []ImportRecord
+	// ServeRows are the rows of the 服务, 客诉 and 活动 sheets (see Serve).
+	ServeRows ImportServe
 	Results   []ImportRowResult
 }
 

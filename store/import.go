@@ -72,6 +72,10 @@ const progressEvery = 4096
 // none is skipped with a "customer_code" problem "import.no_customer" {Code, Phone}, and an invalid
 // one with its field errors. The others are created.
 //
+// The services, complaints, and events with their invitations (b.Serve()) are linked the same
+// way and matched against the book, so that importing a workbook again adds nothing: see
+// importserve.go.
+//
 // b.Results is changed only when the import succeeds (or, with DryRun, once resolved); on
 // success each written b.Customers[i].Customer also gets the ID and Code of the customer it
 // created or updated. A batch whose entries point outside b.Results is refused.
@@ -138,7 +142,7 @@ func checkBatch(b *crm.ImportBatch) error {
 			}
 		}
 	}
-	return nil
+	return checkServe(b)
 }
 
 // importCard is a customer an import writes: a new one, or one of the book it updates.
@@ -191,6 +195,7 @@ type importPlan struct {
 	lastCode  int64                   // the highest C-number of the book and the batch
 
 	purchases, records []importLink
+	serve              *servePlan // services, complaints and events (importserve.go); nil when none
 
 	cellIndex map[int]map[int]int // table → ImportRow.Line → index in Rows, built when needed
 }
@@ -222,6 +227,9 @@ func (s *Store) resolveImport(ctx context.Context, q querier, b *crm.ImportBatch
 		p.customer(i, &cards[i], invalid[i])
 	}
 	p.links()
+	if err := p.resolveServe(ctx, q); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -604,6 +612,7 @@ func (p *importPlan) readBook(ctx context.Context, q querier, cards []crm.Custom
 	for _, ir := range p.b.Records {
 		codes, phones = append(codes, strings.TrimSpace(ir.CustomerCode)), append(phones, importPhone(ir.Phone))
 	}
+	codes, phones = serveKeys(p.b, codes, phones)
 	var err error
 	if p.bookCode, err = bookByCode(ctx, q, codes); err != nil {
 		return err
@@ -896,7 +905,7 @@ func (st *importStmts) close() {
 
 // write writes the plan in tx.
 func (p *importPlan) write(ctx context.Context, tx *sql.Tx, report func(done, total int)) error {
-	pr := &importProgress{ctx: ctx, report: report, total: len(p.cards) + len(p.purchases) + len(p.records)}
+	pr := &importProgress{ctx: ctx, report: report, total: len(p.cards) + len(p.purchases) + len(p.records) + p.serve.rows()}
 	if err := pr.start(); err != nil {
 		return err
 	}
@@ -963,6 +972,9 @@ func (p *importPlan) write(ctx context.Context, tx *sql.Tx, report func(done, to
 	}
 	counts, err := p.writeRecords(exec, st, pr)
 	if err != nil {
+		return err
+	}
+	if err := p.writeServe(exec, tx, pr); err != nil {
 		return err
 	}
 	if err := p.refreshDerived(ctx, tx, counts); err != nil {

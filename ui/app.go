@@ -85,6 +85,13 @@ type ServeBook interface {
 	ComplaintSummary(ctx context.Context, from, to crm.Date) (crm.ComplaintSummary, error)
 	// WorkCalendar is the working-day calendar of the complaint deadlines.
 	WorkCalendar(ctx context.Context) (crm.WorkCalendar, error)
+
+	// The lists of the events and complaints screens, each in one query: the events with their
+	// funnels, an event's invitations with their customers, the complaints matching q with their
+	// customers and steps.
+	EventSummaries(ctx context.Context) ([]crm.EventSummary, error)
+	InvitationRows(ctx context.Context, eventID int64) ([]crm.InvitationRow, error)
+	ComplaintRows(ctx context.Context, q crm.ComplaintQuery) ([]crm.ComplaintRow, error)
 }
 
 // Book is everything the window needs from an open book.

@@ -61,9 +61,14 @@ type cardEditor struct {
 	purge   *widget.Button
 	tabs    *container.AppTabs
 	history *timeline
-	derived *derivedView      // stage, churn, RFM, suggested tier, portrait, completeness
-	forms   []*fyne.Container // laid out again when error labels appear or go
-	root    fyne.CanvasObject
+	serve   *cardServe // services and complaints tab
+	// Quick actions in the card's header, next to the history tab's log-contact and
+	// add-purchase: schedule a service, record a complaint.
+	scheduleBtn  *widget.Button
+	complaintBtn *widget.Button
+	derived      *derivedView      // stage, churn, RFM, suggested tier, portrait, completeness
+	forms        []*fyne.Container // laid out again when error labels appear or go
+	root         fyne.CanvasObject
 
 	onSaved     func(*crm.Customer)
 	onArchived  func(*crm.Customer)
@@ -225,13 +230,20 @@ func (e *cardEditor) buildUI() {
 		),
 	)
 	e.history = newTimeline(e.w, e)
+	e.serve = newCardServe(e.w, e)
+	e.scheduleBtn = widget.NewButtonWithIcon(i18n.T("cardserve.schedule"), theme.CalendarIcon(), e.serve.onSchedule)
+	e.complaintBtn = widget.NewButtonWithIcon(i18n.T("cardserve.new_complaint"), theme.WarningIcon(), e.serve.onNewComplaint)
+	e.scheduleBtn.Disable() // until a saved customer is on the card
+	e.complaintBtn.Disable()
 	e.tabs = container.NewAppTabs(
 		container.NewTabItem(i18n.T("card.tab_basic"), container.NewVScroll(container.NewPadded(basic))),
 		container.NewTabItem(i18n.T("card.tab_key"), container.NewVScroll(container.NewPadded(key))),
 		container.NewTabItem(i18n.T("card.tab_dynamic"), container.NewPadded(container.NewBorder(
 			e.derived.panel, nil, nil, nil, e.history.root))),
+		container.NewTabItem(i18n.T("cardserve.tab"), container.NewPadded(e.serve.root)),
 	)
-	head := container.NewVBox(e.header, e.sub)
+	head := container.NewBorder(nil, nil, nil, container.NewHBox(e.scheduleBtn, e.complaintBtn),
+		container.NewVBox(e.header, e.sub))
 	foot := container.NewVBox(widget.NewSeparator(),
 		container.NewBorder(nil, nil, e.save, container.NewHBox(e.archive, e.restore, e.purge), e.status))
 	root := container.NewBorder(container.NewPadded(head), container.NewPadded(foot), nil, nil, e.tabs)
@@ -310,7 +322,15 @@ func (e *cardEditor) setCustomer(c *crm.Customer) {
 	if c.ID == 0 {
 		e.tabs.SelectIndex(0) // a new card starts with the basics; others keep the tab in view
 	}
+	for _, b := range []*widget.Button{e.scheduleBtn, e.complaintBtn} {
+		if c.ID == 0 {
+			b.Disable()
+		} else {
+			b.Enable()
+		}
+	}
 	e.history.load()
+	e.serve.load()
 	e.derived.setCustomer(c)
 }
 

@@ -208,7 +208,8 @@ func boldLabel(text string) *widget.Label {
 }
 
 // kindsForImport are the kinds a table may be read as, in the order of the kind drop-down.
-var kindsForImport = []crm.ImportKind{crm.ImportCustomers, crm.ImportPurchases, crm.ImportRecords, crm.ImportSkip}
+var kindsForImport = []crm.ImportKind{crm.ImportCustomers, crm.ImportPurchases, crm.ImportRecords,
+	crm.ImportServices, crm.ImportComplaints, crm.ImportEvents, crm.ImportSkip}
 
 func kindLabelsForImport() []string {
 	out := make([]string, len(kindsForImport))
@@ -228,6 +229,12 @@ func ImportKindLabel(k crm.ImportKind) string {
 		return i18n.T("import.kind_purchases")
 	case crm.ImportRecords:
 		return i18n.T("import.kind_records")
+	case crm.ImportServices:
+		return i18n.T("xlsx.serve.kind_services")
+	case crm.ImportComplaints:
+		return i18n.T("xlsx.serve.kind_complaints")
+	case crm.ImportEvents:
+		return i18n.T("xlsx.serve.kind_events")
 	}
 	return i18n.T("import.kind_skip")
 }

@@ -90,6 +90,33 @@ func Convert(tables []crm.ImportTable, mappings []crm.ImportMapping, today crm.D
 				}
 				b.Results = append(b.Results, res)
 			})
+		case crm.ImportServices:
+			sv := b.Serve()
+			convertRows(pl, ti, t.Rows, cv.service, func(v *crm.ImportService, res crm.ImportRowResult) {
+				if res.Action == crm.ImportCreate {
+					v.Row = len(b.Results)
+					sv.Services = append(sv.Services, *v)
+				}
+				b.Results = append(b.Results, res)
+			})
+		case crm.ImportComplaints:
+			sv := b.Serve()
+			convertRows(pl, ti, t.Rows, cv.complaint, func(c *crm.ImportComplaint, res crm.ImportRowResult) {
+				if res.Action == crm.ImportCreate {
+					c.Row = len(b.Results)
+					sv.Complaints = append(sv.Complaints, *c)
+				}
+				b.Results = append(b.Results, res)
+			})
+		case crm.ImportEvents:
+			sv := b.Serve()
+			convertRows(pl, ti, t.Rows, cv.event, func(e *crm.ImportEvent, res crm.ImportRowResult) {
+				if res.Action == crm.ImportCreate {
+					e.Row = len(b.Results)
+					sv.Events = append(sv.Events, *e)
+				}
+				b.Results = append(b.Results, res)
+			})
 		case crm.ImportRecords:
 			b.Records = slices.Grow(b.Records, len(t.Rows))
 			convertRows(pl, ti, t.Rows, cv.record, func(r *crm.ImportRecord, res crm.ImportRowResult) {

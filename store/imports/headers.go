@@ -186,9 +186,12 @@ func buildTable(cols, ignored []xlsx.Column, synonyms ...map[string][]string) he
 
 // fieldsByKind are the columns a column of each kind may be mapped to, in sheet order.
 var fieldsByKind = map[crm.ImportKind][]xlsx.Column{
-	crm.ImportCustomers: importableCustomerColumns(),
-	crm.ImportPurchases: purchaseFields(),
-	crm.ImportRecords:   xlsx.RecordColumns,
+	crm.ImportCustomers:  importableCustomerColumns(),
+	crm.ImportPurchases:  purchaseFields(),
+	crm.ImportRecords:    xlsx.RecordColumns,
+	crm.ImportServices:   xlsx.ServiceColumns,
+	crm.ImportComplaints: xlsx.ComplaintColumns,
+	crm.ImportEvents:     xlsx.EventColumns,
 }
 
 // Fields returns the fields a column of kind may be mapped to, in sheet order, each with its
@@ -320,6 +323,12 @@ var sheetKinds = func() map[string]crm.ImportKind {
 			k = crm.ImportPurchases
 		case xlsx.SheetRecords:
 			k = crm.ImportRecords
+		case xlsx.SheetServices:
+			k = crm.ImportServices
+		case xlsx.SheetComplaints:
+			k = crm.ImportComplaints
+		case xlsx.SheetEvents:
+			k = crm.ImportEvents
 		}
 		add(k, s.Zh, s.En)
 	}
@@ -330,14 +339,19 @@ var sheetKinds = func() map[string]crm.ImportKind {
 		"Sales", "Orders", "Purchase history", "消費記錄")
 	add(crm.ImportRecords, "顾客维护记录", "顾客维护记录表", "维护记录表", "回访记录", "跟进记录", "联系记录", "沟通记录",
 		"Maintenance", "Records", "Log", "Follow-ups", "Contact log", "維護記錄")
-	add(crm.ImportSkip, "汇总", "投诉", "邀约", "Service", "Complaint", "Event", "Invitations", "統計", "服務", "客訴")
+	add(crm.ImportServices, "服务记录", "服务预约", "售后", "售后服务", "Service", "Service appointments", "Appointments", "服務")
+	add(crm.ImportComplaints, "投诉", "投诉记录", "客诉记录", "客诉处理", "Complaint", "客訴", "投訴")
+	add(crm.ImportEvents, "邀约", "邀约记录", "活动邀约", "Event", "Invitations", "Event invitations", "活動")
+	add(crm.ImportSkip, "汇总", "統計")
 	return m
 }()
 
 // Guess guesses how table t is read: its kind from the sheet name (a continued part such as
 // "维护记录 (2)" like its first), else from the headers — a column of content (维护内容) makes a
-// maintenance log, a date and an amount a list of purchases, a name or a phone a list of
-// customers; a table whose headers say nothing is skipped — and a field per column
+// maintenance log, a date and an amount a list of purchases, an event and its date a list of
+// events and invitations, a received date and a description complaints, a date, a title and a
+// status services, a name or a phone a list of customers; a table whose headers say nothing is
+// skipped — and a field per column
 // (MatchHeader). A field that takes one column is given to the first column that matches it;
 // later ones get "" (customers: kept in notes). Phones, tags and important dates may come from
 // several columns.
@@ -398,6 +412,12 @@ func guessKind(header []string) crm.ImportKind {
 		return crm.ImportRecords
 	case has(crm.ImportPurchases, "date", "amount"):
 		return crm.ImportPurchases
+	case has(crm.ImportEvents, "event", "event_date"):
+		return crm.ImportEvents
+	case has(crm.ImportComplaints, "received", "description"):
+		return crm.ImportComplaints
+	case has(crm.ImportServices, "date", "title", "status"):
+		return crm.ImportServices
 	case has(crm.ImportCustomers, "name"), has(crm.ImportCustomers, fieldPhone):
 		return crm.ImportCustomers
 	}

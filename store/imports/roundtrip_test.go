@@ -20,6 +20,32 @@ type memSource struct {
 	customers []crm.CustomerRow
 	purchases []crm.PurchaseRow
 	records   []crm.RecordRow
+	// The 服务, 客诉 and 活动 sheets (xlsx.ServeSource).
+	services   []crm.ServiceSheetRow
+	complaints []crm.ComplaintSheetRow
+	events     []crm.EventSheetRow
+}
+
+func each[T any](rows []T, fn func(*T) error) error {
+	for i := range rows {
+		r := rows[i]
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *memSource) EachService(_ context.Context, _, _ crm.Date, fn func(*crm.ServiceSheetRow) error) error {
+	return each(s.services, fn)
+}
+
+func (s *memSource) EachComplaint(_ context.Context, _, _ crm.Date, fn func(*crm.ComplaintSheetRow) error) error {
+	return each(s.complaints, fn)
+}
+
+func (s *memSource) EachEventRow(_ context.Context, _, _ crm.Date, fn func(*crm.EventSheetRow) error) error {
+	return each(s.events, fn)
 }
 
 func (s *memSource) ExportCounts(context.Context, crm.Date, crm.Date) (int, int, int, error) {
@@ -112,6 +138,50 @@ func book() *memSource {
 		crm.RecordRow{CustomerCode: "C000001", CustomerName: "张三", Phone: "+8613812345678",
 			Record: crm.Record{At: time.Date(2100, 12, 31, 12, 0, 0, 0, time.UTC), Kind: crm.KindRoutine, Channel: crm.ChannelPhone, Content: "y"}},
 	)
+	s.services = []crm.ServiceSheetRow{
+		{CustomerCode: "C000001", CustomerName: "张三", Service: crm.Service{Date: crm.MustDate("2026-11-22"),
+			Kind: crm.ServiceAfterSales, Title: "=换货", Status: crm.ServiceOpen, Notes: "第一行\n第二行"}},
+		{CustomerCode: "C000002", CustomerName: "Li Si", Service: crm.Service{Date: crm.MustDate("2026-11-20"),
+			Kind: crm.ServiceOnline, Title: "视频讲解用法", Status: crm.ServiceDone, DoneDate: crm.MustDate("2026-11-21")}},
+		{CustomerCode: "C000003", CustomerName: "王五", Service: crm.Service{Date: crm.MustDate("2026-12-01"),
+			Kind: crm.ServiceOffline, Title: "到店护理", Status: crm.ServiceOpen}},
+	}
+	s.complaints = []crm.ComplaintSheetRow{
+		{CustomerCode: "C000001", CustomerName: "张三", Complaint: crm.Complaint{Received: crm.MustDate("2026-11-01"),
+			Channel: crm.ChannelWeChat, Category: crm.ComplaintUrgent, Severity: crm.SeverityComplex,
+			Description: "面霜过敏\n要求退货", Resolution: "退款并赠送小样", Satisfaction: 4, Closed: crm.MustDate("2026-11-20"),
+			Steps: []crm.ComplaintStep{
+				{Step: crm.StepListen, Date: crm.MustDate("2026-11-01"), Note: "先道歉，听她说完"},
+				{Step: crm.StepEmpathise, Date: crm.MustDate("2026-11-01")},
+				{Step: crm.StepClarify, Date: crm.MustDate("2026-11-02"), Note: "说明成分\n-附检测报告"},
+				{Step: crm.StepAgree, Date: crm.MustDate("2026-11-03"), Note: "退款"},
+				{Step: crm.StepFollowUp, Date: crm.MustDate("2026-11-06"), Note: "已好转"},
+				{Step: crm.StepFollowUp, Date: crm.MustDate("2026-11-09")},
+				{Step: crm.StepFollowUp, Date: crm.MustDate("2026-11-12"), Note: "满意\n愿意再来"},
+			}}},
+		{CustomerCode: "C000002", CustomerName: "Li Si", Complaint: crm.Complaint{Received: crm.MustDate("2026-11-21"),
+			Channel: crm.ChannelOther, Category: crm.ComplaintMalicious, Severity: crm.SeveritySimple}},
+		{CustomerCode: "C000003", CustomerName: "王五", Complaint: crm.Complaint{Received: crm.MustDate("2026-10-01"),
+			Channel: crm.ChannelPhone, Category: crm.ComplaintBatch, Severity: crm.SeverityGeneral, Description: "发货慢",
+			Steps: []crm.ComplaintStep{{Step: crm.StepFollowUp, Date: crm.MustDate("2026-10-02"), Note: "催物流"},
+				{Step: crm.StepFollowUp, Date: crm.MustDate("2026-10-05"), Note: "已签收"}}}},
+	}
+	party := crm.Event{ID: 1, Name: "年终答谢会", Date: crm.MustDate("2026-12-20"), Purpose: "答谢老顾客", Script: "{name}您好，诚邀…",
+		Audience: crm.Audience{Tags: []string{"老客户", "VIP群"}, Tiers: []crm.Tier{crm.TierVIP, crm.TierMajor},
+			Stages: []crm.Stage{crm.StageRepeat, crm.StageLongTerm}, Segments: []crm.Segment{crm.SegmentImportantValue}},
+		WindowDays: 14, Notes: "场地：三楼"}
+	salon := crm.Event{ID: 2, Name: "新品沙龙", Date: crm.MustDate("2027-01-05"), WindowDays: 0}
+	open := crm.Event{ID: 3, Name: "=空活动", Date: crm.MustDate("2027-02-01"), WindowDays: 7,
+		Audience: crm.Audience{Stages: []crm.Stage{crm.StageHalfLost}}}
+	s.events = []crm.EventSheetRow{
+		{Event: party, Invited: true, CustomerCode: "C000001", CustomerName: "张三",
+			Invitation: crm.Invitation{Status: crm.InvitationAccepted, Date: crm.MustDate("2026-12-08"), Note: "带朋友来"}},
+		{Event: party, Invited: true, CustomerCode: "C000002", CustomerName: "Li Si",
+			Invitation: crm.Invitation{Status: crm.InvitationNoShow}},
+		{Event: salon, Invited: true, CustomerCode: "C000003", CustomerName: "王五",
+			Invitation: crm.Invitation{Status: crm.InvitationInvited, Date: crm.MustDate("2027-01-01")}},
+		{Event: open},
+	}
 	return s
 }
 
@@ -192,7 +262,9 @@ func TestRoundTrip(t *testing.T) {
 				}
 				mappings = append(mappings, m)
 			}
-			if kinds[crm.ImportCustomers] != 1 || kinds[crm.ImportPurchases] != 1 || kinds[crm.ImportRecords] != 1 || kinds[crm.ImportSkip] != 4 {
+			if kinds[crm.ImportCustomers] != 1 || kinds[crm.ImportPurchases] != 1 || kinds[crm.ImportRecords] != 1 ||
+				kinds[crm.ImportServices] != 1 || kinds[crm.ImportComplaints] != 1 || kinds[crm.ImportEvents] != 1 ||
+				kinds[crm.ImportSkip] != 1 {
 				t.Fatalf("kinds %v", kinds)
 			}
 			b := Convert(tables, mappings, crm.MustDate("2030-01-01"))
@@ -201,7 +273,8 @@ func TestRoundTrip(t *testing.T) {
 					t.Errorf("%s row %d: %s %v", tables[r.Table].Sheet, r.Line, r.Action, r.Problems)
 				}
 			}
-			if n := len(src.customers) + len(src.purchases) + len(src.records); len(b.Results) != n {
+			if n := len(src.customers) + len(src.purchases) + len(src.records) + len(src.services) +
+				len(src.complaints) + len(src.events); len(b.Results) != n {
 				t.Fatalf("%d results; want %d", len(b.Results), n)
 			}
 			if len(b.Customers) != len(src.customers) {
@@ -228,6 +301,37 @@ func TestRoundTrip(t *testing.T) {
 				w := src.records[i]
 				if ir.CustomerCode != w.CustomerCode || ir.Phone != w.Phone || !reflect.DeepEqual(ir.Record, w.Record) {
 					t.Errorf("record %d: got %+v, want %+v", i, ir, w)
+				}
+			}
+			sv := b.Serve()
+			if len(sv.Services) != len(src.services) {
+				t.Fatalf("%d services; want %d", len(sv.Services), len(src.services))
+			}
+			for i, is := range sv.Services {
+				w := src.services[i]
+				if is.CustomerCode != w.CustomerCode || !reflect.DeepEqual(is.Service, w.Service) {
+					t.Errorf("service %d: got %+v, want %+v", i, is, w)
+				}
+			}
+			if len(sv.Complaints) != len(src.complaints) {
+				t.Fatalf("%d complaints; want %d", len(sv.Complaints), len(src.complaints))
+			}
+			for i, ic := range sv.Complaints {
+				w := src.complaints[i]
+				if ic.CustomerCode != w.CustomerCode || !reflect.DeepEqual(ic.Complaint, w.Complaint) {
+					t.Errorf("complaint %d:\n got %+v\nwant %+v", i, ic, w)
+				}
+			}
+			if len(sv.Events) != len(src.events) {
+				t.Fatalf("%d event rows; want %d", len(sv.Events), len(src.events))
+			}
+			for i, ie := range sv.Events {
+				w := src.events[i]
+				we := w.Event
+				we.ID = 0
+				if !reflect.DeepEqual(ie.Event, we) || ie.Invited != w.Invited || ie.CustomerCode != w.CustomerCode ||
+					!reflect.DeepEqual(ie.Invitation, w.Invitation) {
+					t.Errorf("event row %d:\n got %+v\nwant %+v", i, ie, w)
 				}
 			}
 		})

@@ -139,7 +139,8 @@ var RecordColumns = []Column{
 	{Key: "next_date", Zh: "下次日期", En: "Next date", Kind: KindDate, Width: 12},
 }
 
-// ServiceColumns are the columns of the 服务 (Services) sheet.
+// ServiceColumns are the columns of the 服务 (Services) sheet: the columns of PRODUCT.md §5, then
+// the done date and the notes.
 var ServiceColumns = []Column{
 	{Key: keyCustomerCode, Zh: "顾客编号", En: "Customer code", Width: 10},
 	{Key: keyCustomer, Zh: "顾客", En: "Customer", Width: 12},
@@ -147,38 +148,51 @@ var ServiceColumns = []Column{
 	{Key: "kind", Zh: "类型", En: "Kind", Width: 8},
 	{Key: "title", Zh: "事项", En: "Title", Width: 30},
 	{Key: "status", Zh: "状态", En: "Status", Width: 8},
+	{Key: "done_date", Zh: "完成日期", En: "Done date", Kind: KindDate, Width: 12},
+	{Key: "notes", Zh: "备注", En: "Notes", Width: 30},
 }
 
 // ComplaintColumns are the columns of the 客诉 (Complaints) sheet: the five steps (PRODUCT.md §1)
-// each hold their date and note as text.
+// each have a date and a note column (see StepColumns; a step taken several times, such as
+// repeated follow-ups, lists its later entries in the note cell as "[YYYY-MM-DD] note" lines).
 var ComplaintColumns = []Column{
 	{Key: keyCustomerCode, Zh: "顾客编号", En: "Customer code", Width: 10},
 	{Key: keyCustomer, Zh: "顾客", En: "Customer", Width: 12},
-	{Key: "received", Zh: "受理日期", En: "Received", Kind: KindDate, Width: 12},
-	{Key: "channel", Zh: "渠道", En: "Channel", Width: 8},
+	{Key: "received", Zh: "收到日期", En: "Received", Kind: KindDate, Width: 12},
+	{Key: "channel", Zh: "方式", En: "Channel", Width: 8},
 	{Key: "category", Zh: "类别", En: "Category", Width: 8},
 	{Key: "severity", Zh: "严重程度", En: "Severity", Width: 8},
 	{Key: "description", Zh: "描述", En: "Description", Width: 30},
-	{Key: "listen", Zh: "安抚倾听", En: "Listen", Width: 20},
-	{Key: "empathise", Zh: "表示理解", En: "Empathise", Width: 20},
-	{Key: "clarify", Zh: "澄清解释", En: "Clarify", Width: 20},
-	{Key: "agree", Zh: "解决共识", En: "Agree a solution", Width: 20},
-	{Key: "follow_up", Zh: "跟进回访", En: "Follow up", Width: 20},
+	{Key: "listen_date", Zh: "安抚倾听日期", En: "Listen date", Kind: KindDate, Width: 12},
+	{Key: "listen_note", Zh: "安抚倾听说明", En: "Listen note", Width: 24},
+	{Key: "empathise_date", Zh: "表示理解日期", En: "Empathise date", Kind: KindDate, Width: 12},
+	{Key: "empathise_note", Zh: "表示理解说明", En: "Empathise note", Width: 24},
+	{Key: "clarify_date", Zh: "澄清解释日期", En: "Clarify date", Kind: KindDate, Width: 12},
+	{Key: "clarify_note", Zh: "澄清解释说明", En: "Clarify note", Width: 24},
+	{Key: "agree_date", Zh: "解决共识日期", En: "Agree date", Kind: KindDate, Width: 12},
+	{Key: "agree_note", Zh: "解决共识说明", En: "Agree note", Width: 24},
+	{Key: "follow_up_date", Zh: "跟进回访日期", En: "Follow-up date", Kind: KindDate, Width: 12},
+	{Key: "follow_up_note", Zh: "跟进回访说明", En: "Follow-up note", Width: 30},
 	{Key: "resolution", Zh: "处理结果", En: "Resolution", Width: 24},
 	{Key: "satisfaction", Zh: "满意度", En: "Satisfaction", Kind: KindInteger, Width: 8},
 	{Key: "closed", Zh: "结案日期", En: "Closed", Kind: KindDate, Width: 12},
 }
 
-// EventColumns are the columns of the 活动 (Events) sheet: one row per invitation, with its
-// event.
+// EventColumns are the columns of the 活动 (Events) sheet: one row per invitation, the event's
+// columns first; an event nobody is invited to is one row with the customer columns empty.
 var EventColumns = []Column{
 	{Key: "event", Zh: "活动", En: "Event", Width: 20},
-	{Key: "date", Zh: "日期", En: "Date", Kind: KindDate, Width: 12},
+	{Key: "event_date", Zh: "活动日期", En: "Event date", Kind: KindDate, Width: 12},
 	{Key: "purpose", Zh: "邀约目的", En: "Purpose", Width: 24},
 	{Key: "script", Zh: "邀约话术", En: "Script", Width: 30},
+	{Key: "audience", Zh: "对象", En: "Audience", Width: 28},
+	{Key: "window_days", Zh: "邀约天数", En: "Invite window (days)", Kind: KindInteger, Width: 8},
+	{Key: "event_notes", Zh: "活动备注", En: "Event notes", Width: 24},
 	{Key: keyCustomerCode, Zh: "顾客编号", En: "Customer code", Width: 10},
 	{Key: keyCustomer, Zh: "顾客", En: "Customer", Width: 12},
-	{Key: "status", Zh: "状态", En: "Status", Width: 10},
+	{Key: "status", Zh: "邀约状态", En: "Invitation status", Width: 10},
+	{Key: "invited", Zh: "邀约日期", En: "Invited on", Kind: KindDate, Width: 12},
+	{Key: "note", Zh: "备注", En: "Notes", Width: 24},
 }
 
 // SummaryColumns are the two columns of the 统计 (Summary) sheet.

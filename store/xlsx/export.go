@@ -32,8 +32,10 @@ type Source interface {
 
 // Options says how to export.
 type Options struct {
-	Lang     Lang
-	From, To crm.Date // bounds of records and purchases, inclusive; zero = open
+	Lang Lang
+	// From and To bound the records, purchases, services (by date), complaints (by received
+	// date) and events (by date), inclusive; zero = open. Customers are never bounded.
+	From, To crm.Date
 	// Progress is called now and then (about 100 times, not per row) with the work done and the
 	// work to do, in rows: one per row written, and two thirds as many again for compressing the file
 	// at the end. done never decreases; the last call has done == total. May be nil.
@@ -74,6 +76,7 @@ func Export(ctx context.Context, src Source, path string, o Options) error {
 		return fmt.Errorf("export: %w", err)
 	}
 	defer e.close()
+	services, complaints, events := e.serveSteps(src)
 	for _, step := range []struct {
 		sheet string
 		write func(*sheetWriter) error
@@ -87,9 +90,9 @@ func Export(ctx context.Context, src Source, path string, o Options) error {
 		{SheetPurchases, func(w *sheetWriter) error {
 			return src.EachPurchase(ctx, o.From, o.To, func(p *crm.PurchaseRow) error { return e.purchase(w, p) })
 		}},
-		{SheetServices, nil},
-		{SheetComplaints, nil},
-		{SheetEvents, nil},
+		{SheetServices, services},
+		{SheetComplaints, complaints},
+		{SheetEvents, events},
 	} {
 		s := sheetByKey(step.sheet)
 		if err := e.writeSheet(s, step.write); err != nil {
@@ -134,6 +137,9 @@ type exporter struct {
 	// The summary: what was written.
 	customers, purchases, records int
 	purchaseTotal                 crm.Money
+	services, complaints          int
+	events, invitations           int
+	lastEvent                     int64 // the event of the last 活动 row
 }
 
 func newExporter(ctx context.Context, o Options, rows int) (*exporter, error) {
@@ -510,6 +516,10 @@ var summaryLabels = []Value{
 	{"purchases", "消费记录", "Purchases"},
 	{"purchase_total", "消费金额", "Purchase total"},
 	{"records", "维护记录", "Maintenance records"},
+	{"services", "服务", "Services"},
+	{"complaints", "客诉", "Complaints"},
+	{"events", "活动", "Events"},
+	{"invitations", "邀约", "Invitations"},
 	{"open", "不限", "open"},
 }
 
@@ -544,6 +554,10 @@ func (e *exporter) summary() error {
 		{"purchases", e.purchases, 0},
 		{"purchase_total", e.purchaseTotal.Yuan(), e.styleAmount},
 		{"records", e.records, 0},
+		{"services", e.services, 0},
+		{"complaints", e.complaints, 0},
+		{"events", e.events, 0},
+		{"invitations", e.invitations, 0},
 	}
 	f := e.f
 	for i, c := range s.Columns {

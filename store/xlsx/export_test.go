@@ -240,10 +240,12 @@ var wantHeaders = map[Lang]map[string][]string{
 			"需求", "潜在需求", "喜好", "近期关注", "等级", "标签", "免打扰", "了解程度", "亲密程度", "忠诚程度", "备注",
 			"建档日期", "阶段", "流失状态", "RFM分群", "建议等级", "最近联系", "最近消费"},
 		"消费记录": {"顾客编号", "顾客", "日期", "金额", "商品", "渠道"},
-		"服务":   {"顾客编号", "顾客", "日期", "类型", "事项", "状态"},
-		"客诉": {"顾客编号", "顾客", "受理日期", "渠道", "类别", "严重程度", "描述", "安抚倾听", "表示理解", "澄清解释",
-			"解决共识", "跟进回访", "处理结果", "满意度", "结案日期"},
-		"活动": {"活动", "日期", "邀约目的", "邀约话术", "顾客编号", "顾客", "状态"},
+		"服务":   {"顾客编号", "顾客", "日期", "类型", "事项", "状态", "完成日期", "备注"},
+		"客诉": {"顾客编号", "顾客", "收到日期", "方式", "类别", "严重程度", "描述", "安抚倾听日期", "安抚倾听说明",
+			"表示理解日期", "表示理解说明", "澄清解释日期", "澄清解释说明", "解决共识日期", "解决共识说明", "跟进回访日期",
+			"跟进回访说明", "处理结果", "满意度", "结案日期"},
+		"活动": {"活动", "活动日期", "邀约目的", "邀约话术", "对象", "邀约天数", "活动备注", "顾客编号", "顾客", "邀约状态",
+			"邀约日期", "备注"},
 		"统计": {"项目", "数值"},
 	},
 	LangEn: {
@@ -254,10 +256,12 @@ var wantHeaders = map[Lang]map[string][]string{
 			"Tags", "Do not disturb", "Knowing", "Closeness", "Loyalty", "Notes", "Created", "Stage", "Churn",
 			"RFM segment", "Suggested tier", "Last contact", "Last purchase"},
 		"Purchases": {"Customer code", "Customer", "Date", "Amount", "Items", "Channel"},
-		"Services":  {"Customer code", "Customer", "Date", "Kind", "Title", "Status"},
+		"Services":  {"Customer code", "Customer", "Date", "Kind", "Title", "Status", "Done date", "Notes"},
 		"Complaints": {"Customer code", "Customer", "Received", "Channel", "Category", "Severity", "Description",
-			"Listen", "Empathise", "Clarify", "Agree a solution", "Follow up", "Resolution", "Satisfaction", "Closed"},
-		"Events":  {"Event", "Date", "Purpose", "Script", "Customer code", "Customer", "Status"},
+			"Listen date", "Listen note", "Empathise date", "Empathise note", "Clarify date", "Clarify note",
+			"Agree date", "Agree note", "Follow-up date", "Follow-up note", "Resolution", "Satisfaction", "Closed"},
+		"Events": {"Event", "Event date", "Purpose", "Script", "Audience", "Invite window (days)", "Event notes",
+			"Customer code", "Customer", "Invitation status", "Invited on", "Notes"},
 		"Summary": {"Item", "Value"},
 	},
 }
@@ -578,8 +582,8 @@ func TestBounds(t *testing.T) {
 	}
 	sum := rows(t, f, "统计")
 	want := [][]string{{"起始日期", "2026-01-01"}, {"截止日期", "2026-03-10"}, {"顾客", "4"}, {"消费记录", "2"},
-		{"消费金额", "128.05"}, {"维护记录", "6"}}
-	if len(sum) != 8 || !slices.EqualFunc(sum[2:], want, slices.Equal) {
+		{"消费金额", "128.05"}, {"维护记录", "6"}, {"服务", "0"}, {"客诉", "0"}, {"活动", "0"}, {"邀约", "0"}}
+	if len(sum) != 12 || !slices.EqualFunc(sum[2:], want, slices.Equal) {
 		t.Errorf("summary %q, want %q after the export time", sum, want)
 	}
 	if sum[1][0] != "导出时间" || !regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d$`).MatchString(sum[1][1]) {
