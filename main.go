@@ -192,8 +192,20 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	for i := range cards {
 		ids[i] = cards[i].ID
 	}
+	// The events first: the invitations name them by ID.
+	events := demo.Events(opts)
+	if len(cards) == 0 {
+		events = nil
+	}
+	for i := range events {
+		if err := s.SaveEvent(ctx, &events[i]); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	serve := demo.NewServe(opts, cards, ids, events)
 	var purchases, records int
 	err = demo.History(opts, cards, ids, func(ps []crm.Purchase, rs []crm.Record) error {
+		serve.Add(ps, rs) // before the inserts, which may normalise in place
 		if err := s.InsertPurchases(ctx, ps); err != nil {
 			return err
 		}
@@ -208,8 +220,14 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	sd := serve.Build()
+	if err := s.InsertServe(ctx, sd.Invitations, sd.Services, sd.Complaints); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	fmt.Fprintln(stdout, i18n.T("cli.demo_done", "Count", len(cards), "Purchases", purchases, "Records", records,
 		"Path", *db, "Seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds())))
+	fmt.Fprintln(stdout, i18n.T("cli.demo_done_serve", "Events", len(events), "Invitations", len(sd.Invitations),
+		"Services", len(sd.Services), "Complaints", len(sd.Complaints)))
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"carebook/assets/i18n"
 	"carebook/crm"
@@ -63,6 +64,9 @@ func TestDemoIsDeterministicAndOnlyFillsNewBooks(t *testing.T) {
 	if len(sa) != 300 || !reflect.DeepEqual(sa, sb) {
 		t.Fatalf("two demo books with the same seed differ (%d, %d customers)", len(sa), len(sb))
 	}
+	if ea, eb := demoServe(t, a), demoServe(t, b); !reflect.DeepEqual(ea, eb) || len(ea.events) == 0 {
+		t.Fatalf("two demo books with the same seed differ in events, invitations or the serve question")
+	}
 	// A second demo on an existing book is refused and changes nothing.
 	if _, _, err := runCLI(t, "demo", "--db", a, "--customers", "5"); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Fatalf("demo on an existing book: %v", err)
@@ -78,6 +82,97 @@ func TestDemoIsDeterministicAndOnlyFillsNewBooks(t *testing.T) {
 		if _, _, err := runCLI(t, args...); err == nil {
 			t.Errorf("%v: want an error", args)
 		}
+	}
+}
+
+// demoBook is what the demo book holds of the Invite and Serve questions.
+type demoBook struct {
+	events      []crm.Event
+	invitations [][]crm.Invitation
+	invite      []crm.PlanItem
+	serve       []crm.PlanItem
+}
+
+func demoServe(t *testing.T, path string) demoBook {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var b demoBook
+	if b.events, err = s.Events(ctx, 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	for i := range b.events {
+		b.events[i].CreatedAt, b.events[i].UpdatedAt = time.Time{}, time.Time{}
+		vs, err := s.Invitations(ctx, b.events[i].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.invitations = append(b.invitations, vs)
+	}
+	p, err := s.Plan(ctx, crm.MustDate("2026-11-22"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.invite, b.serve = p.Invite, p.Serve
+	return b
+}
+
+// TestDemoServe checks that the demo book has events with invitations, service appointments
+// and complaints, and work in Today's Invite and Serve questions on --today: an event whose
+// window is open, services overdue and due, complaints open (one of them complex).
+func TestDemoServe(t *testing.T) {
+	i18n.Set(i18n.English)
+	db := filepath.Join(t.TempDir(), "book.db")
+	out, _, err := runCLI(t, "demo", "--db", db, "--customers", "600", "--seed", "4", "--today", "2026-11-22")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "events with") || !strings.Contains(out, "complaints.") {
+		t.Errorf("demo said %q", out)
+	}
+	b := demoServe(t, db)
+	if len(b.events) < 24 {
+		t.Errorf("%d events", len(b.events))
+	}
+	invited := 0
+	for _, vs := range b.invitations {
+		invited += len(vs)
+	}
+	if invited == 0 || len(b.invite) == 0 {
+		t.Errorf("%d invitations, %d to invite today", invited, len(b.invite))
+	}
+	reasons := map[crm.Reason]int{}
+	overdue := 0
+	for _, it := range b.serve {
+		reasons[it.Reason]++
+		if it.Overdue > 0 {
+			overdue++
+		}
+	}
+	if reasons[crm.ReasonComplaint] < 3 || reasons[crm.ReasonOnline]+reasons[crm.ReasonOffline]+reasons[crm.ReasonAfterSales] < 3 || overdue == 0 {
+		t.Errorf("serve today: %v, %d overdue", reasons, overdue)
+	}
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	open, err := s.OpenComplaints(context.Background(), crm.MustDate("2026-11-22"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	complex := 0
+	for _, c := range open {
+		if c.Severity == crm.SeverityComplex {
+			complex++
+		}
+	}
+	if complex == 0 {
+		t.Errorf("no complex complaint open among %d", len(open))
 	}
 }
 
@@ -109,20 +204,36 @@ func TestTodayCommand(t *testing.T) {
 			}
 		}
 	}
-	for _, q := range []string{"invite", "serve"} {
-		if string(plan[q]) != "[]" {
-			t.Errorf("%s = %s", q, plan[q])
+	// The demo book has an event whose invite window is open, and open service appointments
+	// and complaints.
+	for q, keys := range map[string][]string{"invite": {"event", "purpose", "script"}, "serve": {"title"}} {
+		var items []map[string]any
+		if err := json.Unmarshal(plan[q], &items); err != nil || len(items) == 0 {
+			t.Fatalf("%s: %v %d", q, err, len(items))
+		}
+		for _, k := range keys {
+			if _, ok := items[0][k]; !ok {
+				t.Errorf("%s item without %s: %v", q, k, items[0])
+			}
 		}
 	}
 	text, _, err := runCLI(t, "today", "--db", db, "--date", "2026-11-23")
-	if err != nil || !strings.Contains(text, "Maintain (") || !strings.Contains(text, "Invite (0)") {
+	if err != nil || !strings.Contains(text, "Maintain (") || !strings.Contains(text, "Invite (") || strings.Contains(text, "Invite (0)") {
 		t.Fatalf("text plan: %v\n%s", err, text)
 	}
 	if _, _, err := runCLI(t, "today", "--db", db, "--date", "2026-02-30"); err == nil || !strings.Contains(err.Error(), "2026-02-30") {
 		t.Errorf("bad date: %v", err)
 	}
-	if !strings.Contains(text, "Nobody to serve today") {
-		t.Errorf("text plan without the serve empty state:\n%s", text)
+	// An empty book: the serve question's empty state.
+	empty := filepath.Join(t.TempDir(), "empty.db")
+	s, err := store.Open(context.Background(), empty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	text, _, err = runCLI(t, "today", "--db", empty, "--date", "2026-11-23")
+	if err != nil || !strings.Contains(text, "Nobody to serve today") {
+		t.Errorf("text plan without the serve empty state: %v\n%s", err, text)
 	}
 }
 

@@ -36,9 +36,12 @@ func (s *Store) Plan(ctx context.Context, d crm.Date) (crm.Plan, error) {
 // (see crm.PlanInput): the customers that can have an item on d — read from plan_state, whose
 // rows are right as of today; a customer with anything dated after d is summed up again as of d —,
 // the purchases of the routine window, the routine, greeting and recall records of the record
-// window, the snoozes still running, and the service appointments and complaints open on d with
-// the working-day calendar of their deadlines (the official one, assets.CNWorkdays). A customer's Birthday and Dates are those of the card
-// that may occur in the lead window (the others cannot make an item on d).
+// window, the snoozes still running, the service appointments and complaints open on d with the
+// working-day calendar of their deadlines (the book's: the official one, assets.CNWorkdays, with
+// the user's own days), and the events whose invite window is open on d with what their
+// audiences look at (tags; stage and segment from the book's classification of d). A
+// customer's Birthday and Dates are those of the card that may occur in the lead window (the
+// others cannot make an item on d).
 func (s *Store) PlanInput(ctx context.Context, d crm.Date, ps crm.PlanSettings) (*crm.PlanInput, error) {
 	if d.IsZero() {
 		return nil, fmt.Errorf("plan: no day")
@@ -221,7 +224,7 @@ func loadServe(ctx context.Context, conn *sql.Conn, d crm.Date, in *crm.PlanInpu
 		return fmt.Errorf("complaints: %w", err)
 	}
 	if len(in.Complaints) > 0 {
-		cal, err := workCalendar()
+		cal, err := bookCalendar(ctx, conn)
 		if err != nil {
 			return err
 		}

@@ -83,8 +83,8 @@ type ServeBook interface {
 	Complaint(ctx context.Context, id int64) (*crm.Complaint, error)
 	Complaints(ctx context.Context, customerID int64) ([]crm.Complaint, error)
 	ComplaintSummary(ctx context.Context, from, to crm.Date) (crm.ComplaintSummary, error)
-	// WorkCalendar is the working-day calendar of the complaint deadlines.
-	WorkCalendar(ctx context.Context) (crm.WorkCalendar, error)
+	// The working-day calendar of the complaint deadlines, and the user's own days in it.
+	CalendarBook
 
 	// The lists of the events and complaints screens, each in one query: the events with their
 	// funnels, an event's invitations with their customers, the complaints matching q with their

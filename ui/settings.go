@@ -65,6 +65,7 @@ func (s *settingsScreen) buildUI() {
 	s.root = container.NewVScroll(container.NewPadded(container.NewVBox(
 		card(i18n.T("settings.language"), i18n.T("settings.language_sub"), s.language),
 		s.plan.rulesCard, s.plan.textsCard,
+		newWorkdaysSection(s.w).card,
 		card(i18n.T("settings.book"), i18n.T("settings.book_sub"), s.bookPath,
 			container.NewHBox(s.openBook, s.newBook), s.bookErr),
 		card(i18n.T("settings.about"), i18n.T("app.name"), about, s.version, font),

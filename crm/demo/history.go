@@ -442,6 +442,7 @@ type hday struct {
 
 type hevent struct {
 	day    crm.Date
+	name   string
 	invite []htext
 }
 
@@ -496,7 +497,7 @@ func newHist(o Options) *hist {
 		}
 		name := of(r, names)
 		ds := strconv.Itoa(int(mo)) + "月" + strconv.Itoa(dd) + "日"
-		ev := hevent{day: day}
+		ev := hevent{day: day, name: name}
 		for _, tpl := range eventInvite {
 			s := strings.ReplaceAll(strings.ReplaceAll(tpl, "{d}", ds), "{e}", name)
 			ev.invite = append(ev.invite, htext{s, hintOf(s)})
