@@ -53,13 +53,26 @@ func TestScreenshots(t *testing.T) {
 		for i := range cards {
 			ids[i] = cards[i].ID
 		}
+		// Events, invitations, services and complaints as `carebook demo` makes them.
+		events := demo.Events(opts)
+		for i := range events {
+			if err := st.SaveEvent(ctx, &events[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		serve := demo.NewServe(opts, cards, ids, events)
 		err := demo.History(opts, cards, ids, func(ps []crm.Purchase, rs []crm.Record) error {
+			serve.Add(ps, rs)
 			if err := st.InsertPurchases(ctx, ps); err != nil {
 				return err
 			}
 			return st.InsertRecords(ctx, rs)
 		})
 		if err != nil {
+			t.Fatal(err)
+		}
+		sd := serve.Build()
+		if err := st.InsertServe(ctx, sd.Invitations, sd.Services, sd.Complaints); err != nil {
 			t.Fatal(err)
 		}
 		w.todayView.reload()
@@ -138,6 +151,7 @@ func TestScreenshots(t *testing.T) {
 			run.filter.SetSelected(i18n.T("import.show_all"))
 			shot(w, "import-all"+suffix)
 			run.close()
+			serveShots(t, w, shot, suffix)
 			w.app.Settings().SetTheme(fixedTheme(theme.VariantDark))
 			cs.list.Select(pick)
 			shot(w, "customers-dark"+suffix)
@@ -207,6 +221,79 @@ func TestScreenshots(t *testing.T) {
 		}
 		w.win.Resize(fyne.NewSize(1180, 760))
 	}
+}
+
+// serveShots renders the screens of the Invite and Serve questions: the events (the one whose
+// invite window is open, its to-invite list, the editor), the complaints (list, analysis,
+// editor), a card's services and complaints, and the working-day calendar in Settings.
+func serveShots(t *testing.T, w *Window, shot func(*Window, string), suffix string) {
+	t.Helper()
+	ev := w.events
+	w.show(ev)
+	w.Wait()
+	today := w.today()
+	for i, e := range ev.events {
+		if crm.InviteWindowOpen(e.Event, today) {
+			ev.list.Select(i)
+			break
+		}
+	}
+	w.Wait()
+	shot(w, "events"+suffix)
+	ev.detail.tabs.SelectIndex(1)
+	shot(w, "events-invite"+suffix)
+	ev.detail.tabs.SelectIndex(0)
+	ev.onEdit()
+	shot(w, "event-editor"+suffix)
+	ev.editor.close()
+
+	cp := w.complaints
+	w.show(cp)
+	w.Wait()
+	cp.status.SetSelectedIndex(2) // all
+	w.Wait()
+	shot(w, "complaints"+suffix)
+	cp.tabs.SelectIndex(1)
+	w.Wait()
+	shot(w, "complaints-analysis"+suffix)
+	cp.tabs.SelectIndex(0)
+	var pick *crm.ComplaintRow
+	for i := range cp.rows {
+		if r := &cp.rows[i]; len(r.Complaint.Steps) >= 3 && r.Complaint.Closed.IsZero() {
+			pick = r
+			break
+		}
+	}
+	if pick == nil && len(cp.rows) > 0 {
+		pick = &cp.rows[0]
+	}
+	if pick == nil {
+		t.Fatal("the demo has no complaint")
+	}
+	c := pick.Complaint
+	w.editComplaint(c.CustomerID, &c, nil)
+	w.Wait()
+	shot(w, "complaint-editor"+suffix)
+	if e, ok := w.editor.(*complaintEditor); ok {
+		e.close()
+	}
+
+	// A card with its services and complaints.
+	w.show(w.customers)
+	cs := w.customers
+	cs.open(c.CustomerID)
+	w.Wait()
+	cs.card.tabs.SelectIndex(3)
+	w.Wait()
+	shot(w, "card-serve"+suffix)
+	cs.card.tabs.SelectIndex(0)
+
+	w.show(w.settings)
+	scroll := w.settings.root.(*container.Scroll)
+	scroll.ScrollToOffset(fyne.NewPos(0, w.settings.workdays.card.Position().Y-40))
+	w.Wait()
+	shot(w, "settings-workdays"+suffix)
+	scroll.ScrollToTop()
 }
 
 // screenshotList is a customer list as people keep it: synonym headers, a column Carebook does

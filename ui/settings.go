@@ -15,6 +15,7 @@ import (
 type settingsScreen struct {
 	w *Window
 
+	workdays *workdaysSection
 	language *widget.Select
 	bookPath *widget.Label
 	openBook *widget.Button
@@ -62,10 +63,11 @@ func (s *settingsScreen) buildUI() {
 		return widget.NewCard(title, sub, container.NewVBox(body...))
 	}
 	s.plan = newPlanSettings(s.w)
+	s.workdays = newWorkdaysSection(s.w)
 	s.root = container.NewVScroll(container.NewPadded(container.NewVBox(
 		card(i18n.T("settings.language"), i18n.T("settings.language_sub"), s.language),
 		s.plan.rulesCard, s.plan.textsCard,
-		newWorkdaysSection(s.w).card,
+		s.workdays.card,
 		card(i18n.T("settings.book"), i18n.T("settings.book_sub"), s.bookPath,
 			container.NewHBox(s.openBook, s.newBook), s.bookErr),
 		card(i18n.T("settings.about"), i18n.T("app.name"), about, s.version, font),

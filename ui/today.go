@@ -117,7 +117,7 @@ func (s *todayScreen) buildUI() {
 // narrowWidth is the width under which the three questions show as tabs rather than columns.
 const narrowWidth = 760
 
-// planColumns shows the three questions side by side, Maintain (the longest list) on 60% of the
+// planColumns shows the three questions side by side, Maintain (the longest list) on half of the
 // width and the dividers draggable, or as tabs when there is no room for columns.
 type planColumns struct {
 	widget.BaseWidget
@@ -140,7 +140,7 @@ func newPlanColumns(cols [3]fyne.CanvasObject) *planColumns {
 		items[i] = container.NewTabItem("", p.tabSlot[i])
 	}
 	p.split = container.NewHSplit(p.splitSlot[0], container.NewHSplit(p.splitSlot[1], p.splitSlot[2]))
-	p.split.SetOffset(0.6)
+	p.split.SetOffset(0.5)
 	p.tabs = container.NewAppTabs(items...)
 	p.stack = container.NewStack(p.split)
 	p.ExtendBaseWidget(p)
@@ -251,8 +251,13 @@ func (c *planColumn) newRow() fyne.CanvasObject {
 	v.open = widget.NewButtonWithIcon(i18n.T("today.open_button"), theme.AccountIcon(), nil)
 	top := container.NewBorder(nil, nil, nil, container.NewHBox(v.tier, v.when), v.name)
 	bottom := container.NewStack(v.why)
-	box := container.NewBorder(nil, nil, nil, container.NewHBox(v.done, v.snooze, v.open),
-		container.New(layout.NewCustomPaddedVBoxLayout(0), top, bottom))
+	text := container.New(layout.NewCustomPaddedVBoxLayout(0), top, bottom)
+	actions := container.NewHBox(v.done, v.snooze, v.open)
+	box := container.NewBorder(nil, nil, nil, actions, text)
+	if c.key != "maintain" {
+		// The narrower columns: the actions on a line of their own, the text on the whole width.
+		box = container.NewBorder(nil, container.NewBorder(nil, nil, nil, actions), nil, nil, text)
+	}
 	h := &rowHolder{box: box, top: top, bottom: bottom, view: v}
 	h.ExtendBaseWidget(h)
 	return h

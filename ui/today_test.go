@@ -368,8 +368,9 @@ func TestTodayNarrowWindowShowsTabs(t *testing.T) {
 	if s.layout.narrow {
 		t.Fatal("tabs on the default window")
 	}
-	if lead := s.layout.split.Leading.Size().Width; lead < 500 {
-		t.Errorf("Maintain is %v wide on the default window", lead)
+	// Maintain on half the width, Invite and Serve on a quarter each.
+	if lead, inv := s.layout.split.Leading.Size().Width, s.layout.splitSlot[1].Size().Width; lead < 480 || inv < 230 || inv > lead/2+10 {
+		t.Errorf("Maintain is %v wide and Invite %v on the default window", lead, inv)
 	}
 	w.win.Resize(fyne.NewSize(700, 600))
 	if !s.layout.narrow || s.columns[0].title.Visible() {
