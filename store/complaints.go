@@ -141,20 +141,32 @@ func (s *Store) loadComplaints(ctx context.Context, where, order string, args ..
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("c.", complaintColumns)+` FROM complaints c
-		WHERE `+where+` ORDER BY `+order, args...)
+	return readComplaints(ctx, tx, `SELECT `+prefixed("c.", complaintColumns)+` FROM complaints c
+		WHERE `+where+` ORDER BY `+order, where, args,
+		func(c *crm.Complaint) (*crm.Complaint, []any) { return c, nil })
+}
+
+// readComplaints reads, in tx, the rows of query, whose first columns are complaintColumns of
+// complaints c, into Ts (one per row: row gives its complaint and the destinations of the
+// columns after them), then the steps of every complaint matching where (on c; args are the
+// arguments of both) in one query, by date then id.
+func readComplaints[T any](ctx context.Context, tx *sql.Tx, query, where string, args []any,
+	row func(*T) (*crm.Complaint, []any)) ([]T, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []crm.Complaint
+	var out []T
 	at := map[int64]int{}
 	for rows.Next() {
-		var c crm.Complaint
+		var t T
+		c, extra := row(&t)
 		var received, channel, category, severity, createdAt, updatedAt string
 		var closed sql.NullString
-		if err := rows.Scan(&c.ID, &c.CustomerID, &received, &channel, &category, &severity, &c.Description,
-			&c.Resolution, &c.Satisfaction, &closed, &createdAt, &updatedAt); err != nil {
+		dest := append([]any{&c.ID, &c.CustomerID, &received, &channel, &category, &severity, &c.Description,
+			&c.Resolution, &c.Satisfaction, &closed, &createdAt, &updatedAt}, extra...)
+		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		if c.Received, err = parseDay([]byte(received)); err != nil {
@@ -166,7 +178,7 @@ func (s *Store) loadComplaints(ctx context.Context, where, order string, args ..
 		c.Channel, c.Category, c.Severity = crm.Channel(channel), crm.ComplaintCategory(category), crm.Severity(severity)
 		c.CreatedAt, c.UpdatedAt = parseStamp(createdAt), parseStamp(updatedAt)
 		at[c.ID] = len(out)
-		out = append(out, c)
+		out = append(out, t)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -179,7 +191,7 @@ func (s *Store) loadComplaints(ctx context.Context, where, order string, args ..
 		FROM complaint_steps s JOIN complaints c ON c.id = s.complaint_id
 		WHERE `+where+` ORDER BY s.date, s.id`, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("steps: %w", err)
 	}
 	defer steps.Close()
 	for steps.Next() {
@@ -187,17 +199,21 @@ func (s *Store) loadComplaints(ctx context.Context, where, order string, args ..
 		var st crm.ComplaintStep
 		var kind, date string
 		if err := steps.Scan(&cid, &st.ID, &kind, &date, &st.Note); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("steps: %w", err)
 		}
 		if st.Date, err = parseDay([]byte(date)); err != nil {
 			return nil, fmt.Errorf("complaint step %d: %w", st.ID, err)
 		}
 		st.Step = crm.ComplaintStepKind(kind)
 		if i, ok := at[cid]; ok {
-			out[i].Steps = append(out[i].Steps, st)
+			c, _ := row(&out[i])
+			c.Steps = append(c.Steps, st)
 		}
 	}
-	return out, steps.Err()
+	if err := steps.Err(); err != nil {
+		return nil, fmt.Errorf("steps: %w", err)
+	}
+	return out, nil
 }
 
 // ComplaintSummary sums up the complaints received from `from` to `to` (inclusive; a zero

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 
 	"carebook/crm"
@@ -20,68 +19,15 @@ func (s *Store) ComplaintRows(ctx context.Context, q crm.ComplaintQuery) ([]crm.
 		return nil, fmt.Errorf("list complaints: %w", err)
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT `+prefixed("c.", complaintColumns)+`,
+	out, err := readComplaints(ctx, tx, `SELECT `+prefixed("c.", complaintColumns)+`,
 		u.code, CASE WHEN u.remark <> '' THEN u.remark ELSE u.name END, u.archived_at IS NOT NULL
 		FROM complaints c JOIN customers u ON u.id = c.customer_id
-		WHERE `+where+` ORDER BY c.received DESC, c.id DESC`, args...)
+		WHERE `+where+` ORDER BY c.received DESC, c.id DESC`, where, args,
+		func(r *crm.ComplaintRow) (*crm.Complaint, []any) {
+			return &r.Complaint, []any{&r.CustomerCode, &r.CustomerName, &r.Archived}
+		})
 	if err != nil {
 		return nil, fmt.Errorf("list complaints: %w", err)
-	}
-	defer rows.Close()
-	var out []crm.ComplaintRow
-	at := map[int64]int{}
-	for rows.Next() {
-		var r crm.ComplaintRow
-		c := &r.Complaint
-		var received, channel, category, severity, createdAt, updatedAt string
-		var closed sql.NullString
-		if err := rows.Scan(&c.ID, &c.CustomerID, &received, &channel, &category, &severity, &c.Description,
-			&c.Resolution, &c.Satisfaction, &closed, &createdAt, &updatedAt,
-			&r.CustomerCode, &r.CustomerName, &r.Archived); err != nil {
-			return nil, fmt.Errorf("list complaints: %w", err)
-		}
-		if c.Received, err = parseDay([]byte(received)); err != nil {
-			return nil, fmt.Errorf("list complaints: complaint %d: %w", c.ID, err)
-		}
-		if c.Closed, err = parseDate(closed); err != nil {
-			return nil, fmt.Errorf("list complaints: complaint %d: %w", c.ID, err)
-		}
-		c.Channel, c.Category, c.Severity = crm.Channel(channel), crm.ComplaintCategory(category), crm.Severity(severity)
-		c.CreatedAt, c.UpdatedAt = parseStamp(createdAt), parseStamp(updatedAt)
-		at[c.ID] = len(out)
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list complaints: %w", err)
-	}
-	rows.Close()
-	if len(out) == 0 {
-		return out, nil
-	}
-	steps, err := tx.QueryContext(ctx, `SELECT s.complaint_id, s.id, s.step, s.date, s.note
-		FROM complaint_steps s JOIN complaints c ON c.id = s.complaint_id
-		WHERE `+where+` ORDER BY s.date, s.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list complaints: steps: %w", err)
-	}
-	defer steps.Close()
-	for steps.Next() {
-		var cid int64
-		var st crm.ComplaintStep
-		var kind, date string
-		if err := steps.Scan(&cid, &st.ID, &kind, &date, &st.Note); err != nil {
-			return nil, fmt.Errorf("list complaints: steps: %w", err)
-		}
-		if st.Date, err = parseDay([]byte(date)); err != nil {
-			return nil, fmt.Errorf("list complaints: step %d: %w", st.ID, err)
-		}
-		st.Step = crm.ComplaintStepKind(kind)
-		if i, ok := at[cid]; ok {
-			out[i].Steps = append(out[i].Steps, st)
-		}
-	}
-	if err := steps.Err(); err != nil {
-		return nil, fmt.Errorf("list complaints: steps: %w", err)
 	}
 	return out, nil
 }

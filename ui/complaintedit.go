@@ -26,11 +26,8 @@ type complaintEditor struct {
 	cal     crm.WorkCalendar
 	onSaved func()
 
-	customer *widget.Label
-	pick     *widget.Entry // search for the customer when none was given
-	matches  *widget.List
-	found    []crm.Summary
-	seq      int
+	customer        *widget.Label
+	*customerPicker // search for the customer when none was given
 
 	received      *widget.Entry
 	receivedToday *widget.Button
@@ -126,18 +123,7 @@ func (e *complaintEditor) buildUI() {
 		e.errs[f] = errorLabel()
 	}
 	e.customer = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	e.pick = widget.NewEntry()
-	e.pick.SetPlaceHolder(i18n.T("log.pick_hint"))
-	e.pick.OnChanged = e.onPickChanged
-	e.matches = widget.NewList(func() int { return len(e.found) },
-		func() fyne.CanvasObject { return widget.NewLabel("customer") },
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < len(e.found) {
-				f := e.found[i]
-				o.(*widget.Label).SetText(f.Name + "  " + f.Code + "  " + crm.FormatPhone(f.Phone))
-			}
-		})
-	e.matches.OnSelected = e.onPicked
+	e.customerPicker = newCustomerPicker(e.w, e.onPicked)
 
 	e.received = dateEntry(e.c.Received)
 	e.received.OnChanged = func(string) { e.updateDeadline() }
@@ -230,7 +216,7 @@ func (e *complaintEditor) buildUI() {
 	}
 	var who fyne.CanvasObject = e.customer
 	if e.c.CustomerID == 0 {
-		who = container.NewVBox(e.pick, container.NewGridWrap(fyne.NewSize(560, 130), e.matches), e.customer)
+		who = container.NewVBox(e.view(130), e.customer)
 	}
 	var stepBoxes []fyne.CanvasObject
 	for _, r := range e.steps[:4] {
@@ -338,32 +324,7 @@ func (e *complaintEditor) removeStepRow(r *complaintStepRow) {
 	e.updateDeadline()
 }
 
-// onPickChanged searches customers as the user types.
-func (e *complaintEditor) onPickChanged(text string) {
-	e.seq++
-	seq := e.seq
-	book := e.w.book
-	e.w.async(func() func() {
-		res, err := book.Search(context.Background(), crm.CustomerQuery{Text: text})
-		return func() {
-			if seq != e.seq || err != nil {
-				return
-			}
-			if len(res) > 20 {
-				res = res[:20]
-			}
-			e.found = res
-			e.matches.UnselectAll()
-			e.matches.Refresh()
-		}
-	})
-}
-
-func (e *complaintEditor) onPicked(i widget.ListItemID) {
-	if i >= len(e.found) {
-		return
-	}
-	f := e.found[i]
+func (e *complaintEditor) onPicked(f crm.Summary) {
 	e.c.CustomerID = f.ID
 	name := f.Name
 	if f.Remark != "" {

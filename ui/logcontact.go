@@ -21,11 +21,8 @@ type recordEditor struct {
 	w      *Window
 	record crm.Record // ID 0 for a new one
 
-	customer *widget.Label
-	pick     *widget.Entry // search for the customer when none was given
-	matches  *widget.List
-	found    []crm.Summary
-	seq      int
+	customer        *widget.Label
+	*customerPicker // search for the customer when none was given
 
 	at       *widget.Entry
 	kind     *widget.Select
@@ -77,18 +74,7 @@ func (e *recordEditor) buildUI(c *crm.Summary) {
 	if c != nil {
 		e.customer.SetText(c.Name + "  " + c.Code)
 	}
-	e.pick = widget.NewEntry()
-	e.pick.SetPlaceHolder(i18n.T("log.pick_hint"))
-	e.pick.OnChanged = e.onPickChanged
-	e.matches = widget.NewList(func() int { return len(e.found) },
-		func() fyne.CanvasObject { return widget.NewLabel("customer") },
-		func(i widget.ListItemID, o fyne.CanvasObject) {
-			if i < len(e.found) {
-				f := e.found[i]
-				o.(*widget.Label).SetText(f.Name + "  " + f.Code + "  " + crm.FormatPhone(f.Phone))
-			}
-		})
-	e.matches.OnSelected = e.onPicked
+	e.customerPicker = newCustomerPicker(e.w, e.onPicked)
 
 	e.at = widget.NewEntry()
 	e.at.SetText(e.record.At.Format(dateTimeLayout))
@@ -138,7 +124,7 @@ func (e *recordEditor) buildUI(c *crm.Summary) {
 	}
 	var who fyne.CanvasObject = e.customer
 	if c == nil {
-		who = container.NewVBox(e.pick, container.NewGridWrap(fyne.NewSize(560, 150), e.matches), e.customer)
+		who = container.NewVBox(e.view(150), e.customer)
 	}
 	quick := container.NewBorder(nil, nil, nil, container.NewHBox(toObjects(e.quick)...), e.nextDate)
 	var objs []fyne.CanvasObject
@@ -172,32 +158,7 @@ func toObjects(bs []*widget.Button) []fyne.CanvasObject {
 	return out
 }
 
-// onPickChanged searches customers as the user types.
-func (e *recordEditor) onPickChanged(text string) {
-	e.seq++
-	seq := e.seq
-	book := e.w.book
-	e.w.async(func() func() {
-		res, err := book.Search(context.Background(), crm.CustomerQuery{Text: text})
-		return func() {
-			if seq != e.seq || err != nil {
-				return
-			}
-			if len(res) > 20 {
-				res = res[:20]
-			}
-			e.found = res
-			e.matches.UnselectAll()
-			e.matches.Refresh()
-		}
-	})
-}
-
-func (e *recordEditor) onPicked(i widget.ListItemID) {
-	if i >= len(e.found) {
-		return
-	}
-	f := e.found[i]
+func (e *recordEditor) onPicked(f crm.Summary) {
 	e.record.CustomerID = f.ID
 	e.customer.SetText(f.Name + "  " + f.Code)
 	setError(e.errs["customer"], "")

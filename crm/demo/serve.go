@@ -405,11 +405,12 @@ func (s *Serve) complaint(r rng, id int64, day crm.Date, ch crm.Channel, cat crm
 	d := day
 	step(crm.StepListen, d)
 	step(crm.StepEmpathise, d)
+	// Mostly within the deadline (1 or 3 working days), now and then late.
 	switch sev {
 	case crm.SeveritySimple:
-		d = d.AddDays(r.intn(2))
+		d = d.AddDays(r.intn(2) * r.intn(2))
 	case crm.SeverityGeneral:
-		d = d.AddDays(r.between(1, 3))
+		d = d.AddDays(r.between(1, 2))
 	default:
 		d = d.AddDays(r.between(2, 4))
 	}
@@ -417,10 +418,15 @@ func (s *Serve) complaint(r rng, id int64, day crm.Date, ch crm.Channel, cat crm
 	switch sev {
 	case crm.SeveritySimple:
 		d = d.AddDays(r.intn(2))
+	case crm.SeverityGeneral:
+		d = d.AddDays(r.intn(3))
 	default:
 		d = d.AddDays(r.between(1, 4))
 	}
 	step(crm.StepAgree, d)
+	// A simple or general complaint is closed once a solution is agreed, and followed up
+	// (回访) after; a complex one is closed after its follow-ups.
+	closed := d
 	follow := 0
 	switch {
 	case sev == crm.SeverityComplex: // a follow-up every few days until closed
@@ -432,10 +438,13 @@ func (s *Serve) complaint(r rng, id int64, day crm.Date, ch crm.Channel, cat crm
 		d = d.AddDays(r.between(3, 6))
 		step(crm.StepFollowUp, d)
 	}
+	if sev == crm.SeverityComplex {
+		closed = d
+	}
 	if stop >= 0 {
 		c.Steps = c.Steps[:min(stop, len(c.Steps))]
 	} else if d <= today {
-		c.Closed = d
+		c.Closed = closed
 		c.Resolution = of(r, resolutions[cat])
 		sat := newWeighted(satisfactions, func(x wint) int { return x.w })
 		c.Satisfaction = int(sat.pick(r).v)
