@@ -37,7 +37,7 @@ func runImport(args []string, stdout, stderr io.Writer) error {
 	ctx := context.Background()
 	s, err := openBook(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("import: %w", err)
+		return err // already the translated line of bookError
 	}
 	defer s.Close()
 	im := imports.Importer{Lang: exportLang()}

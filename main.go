@@ -80,11 +80,15 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runToday(args, stdout, stderr)
 	case "import":
 		return runImport(args, stdout, stderr)
+	case "backup":
+		return runBackup(args, stdout, stderr)
+	case "restore":
+		return runRestore(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "carebook "+version)
 		return nil
 	case "help":
-		fmt.Fprintln(stdout, i18n.T("cli.usage"))
+		fmt.Fprintln(stdout, withBackupUsage(i18n.T("cli.usage")))
 		return nil
 	default:
 		return errors.New(i18n.T("cli.unknown_command", "Command", cmd))
@@ -128,16 +132,15 @@ func runGUI(args []string, stderr io.Writer) error {
 	open := func(p string) (ui.Book, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		return store.Open(ctx, p)
+		s, err := store.Open(ctx, p)
+		if err != nil {
+			return nil, bookError(p, err) // translated; still errors.Is the store's cause
+		}
+		return s, nil
 	}
-	book, err := open(path)
-	if err != nil {
-		ui.ShowStartupError(a, path, err)
-		return nil
-	}
-	w := ui.NewWindow(a, ui.Options{
-		Book:     book,
+	opts := ui.Options{
 		Version:  version,
+		Backups:  guiBackups(),
 		OpenBook: open,
 		Close:    func(b ui.Book) { _ = b.(*store.Store).Close() },
 		Export: func(ctx context.Context, b ui.Book, path string, from, to crm.Date, progress func(int, int)) error {
@@ -145,7 +148,20 @@ func runGUI(args []string, stderr io.Writer) error {
 		},
 		Importer: guiImporter{},
 		Import:   importInto,
-	})
+	}
+	book, err := open(path)
+	if errors.Is(err, store.ErrLocked) {
+		ui.ShowStartupError(a, path, err)
+		return nil
+	}
+	if err != nil {
+		// A book that is not a book, damaged or too new: offer its backups, another book, or
+		// quitting.
+		ui.ShowRecovery(a, path, err, opts)
+		return nil
+	}
+	opts.Book = book
+	w := ui.NewWindow(a, opts)
 	w.Window().ShowAndRun()
 	return nil
 }
@@ -179,7 +195,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	s, err := store.Open(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return bookError(*db, err)
 	}
 	defer s.Close()
 	fmt.Fprintln(stdout, i18n.T("cli.demo_generating", "Count", *n, "Seed", *seed, "Today", today.String()))
@@ -239,8 +255,19 @@ func exportLang() xlsx.Lang {
 	return "zh"
 }
 
-// openBook opens the book of --db, or the default one.
+// openBook opens the book of --db, or the default one, for writing. Its error is one
+// translated line (see bookError).
 func openBook(ctx context.Context, db string) (*store.Store, error) {
+	return openBookWith(ctx, db, store.Open)
+}
+
+// openBookReadOnly opens the book of --db, or the default one, for the commands that only read
+// it: it works while a window has the book open and never creates, migrates or writes it.
+func openBookReadOnly(ctx context.Context, db string) (*store.Store, error) {
+	return openBookWith(ctx, db, store.OpenReadOnly)
+}
+
+func openBookWith(ctx context.Context, db string, open func(context.Context, string) (*store.Store, error)) (*store.Store, error) {
 	if db == "" {
 		p, err := defaultBookPath()
 		if err != nil {
@@ -248,7 +275,52 @@ func openBook(ctx context.Context, db string) (*store.Store, error) {
 		}
 		db = p
 	}
-	return store.Open(ctx, db)
+	s, err := open(ctx, db)
+	if err != nil {
+		return nil, bookError(db, err)
+	}
+	return s, nil
+}
+
+// bookError is the message of what went wrong with the book at path, translated, in one line:
+// the one place that maps the store's errors (store.Cause) to messages. It still wraps err (so
+// errors.Is(…, store.ErrLocked) holds). An error with no known cause is returned as it is.
+func bookError(path string, err error) error {
+	var nv *store.NewerVersionError
+	switch c := store.Cause(err); {
+	case c == nil:
+		return err
+	case errors.As(c, &nv):
+		return &translatedError{i18n.T("open.newer", "Path", path, "Book", nv.Book, "Known", nv.Known), err}
+	default:
+		key, ok := bookErrorKeys[c]
+		if !ok {
+			return err
+		}
+		return &translatedError{i18n.T(key, "Path", path), err}
+	}
+}
+
+// translatedError is an error shown to the user as msg, wrapping the error it explains.
+type translatedError struct {
+	msg string
+	err error
+}
+
+func (e *translatedError) Error() string { return e.msg }
+func (e *translatedError) Unwrap() error { return e.err }
+
+// bookErrorKeys are the translation keys of the causes store.Cause names.
+var bookErrorKeys = map[error]string{
+	store.ErrLocked:       "lock.locked",
+	store.ErrNotCarebook:  "open.not_carebook",
+	store.ErrCorrupt:      "open.corrupt",
+	store.ErrReadOnly:     "open.read_only",
+	store.ErrUnreadable:   "open.unreadable",
+	store.ErrDiskFull:     "open.disk_full",
+	store.ErrCannotOpen:   "open.cannot_open",
+	store.ErrNoBook:       "open.no_book",
+	store.ErrNeedsUpgrade: "open.needs_upgrade",
 }
 
 func runExport(args []string, stdout, stderr io.Writer) error {
@@ -277,13 +349,16 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 		return errors.New(i18n.T("cli.bad_range"))
 	}
 	ctx := context.Background()
-	s, err := openBook(ctx, *db)
+	s, err := openBookReadOnly(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
+		return err
 	}
 	defer s.Close()
 	start := time.Now()
 	if err := exportWithInsights(ctx, s, *out, exportDay(), xlsx.Options{Lang: exportLang(), From: bounds[0], To: bounds[1]}); err != nil {
+		if store.Cause(err) == store.ErrCorrupt {
+			return bookError(s.Path(), err)
+		}
 		return fmt.Errorf("export: %w", err)
 	}
 	fmt.Fprintln(stdout, i18n.T("cli.export_done", "Path", *out, "Seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds())))
@@ -316,13 +391,16 @@ func runToday(args []string, stdout, stderr io.Writer) error {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(todayMemoryLimit))
 	ctx := context.Background()
-	s, err := openBook(ctx, *db)
+	s, err := openBookReadOnly(ctx, *db)
 	if err != nil {
-		return fmt.Errorf("today: %w", err)
+		return err
 	}
 	defer s.Close()
 	plan, err := s.Plan(ctx, day)
 	if err != nil {
+		if store.Cause(err) == store.ErrCorrupt {
+			return bookError(s.Path(), err)
+		}
 		return fmt.Errorf("today: %w", err)
 	}
 	w := bufio.NewWriterSize(stdout, 1<<16)

@@ -53,8 +53,9 @@ const (
 	labelSepRune = "：:"    // separates a date's label from the date in Excel cells
 )
 
-// NormalizeCustomer tidies a card before validation and saving: trims every text field (and
-// turns CRLF/CR into LF in the multi-line ones), normalises phones that parse to E.164 (leaves
+// NormalizeCustomer tidies a card before validation and saving: trims every text field of
+// spaces, tabs and line breaks (trimSpace; and turns CRLF/CR into LF in the multi-line ones),
+// normalises phones that parse to E.164 (leaves
 // unparseable ones as typed so validation can report them), drops empty and duplicate phones,
 // trims and dedupes tags (case-sensitive, order kept, empty dropped), lower-cases gender and
 // tier and defaults them to unknown and ordinary, trims date labels, defaults a key date's
@@ -65,10 +66,10 @@ func NormalizeCustomer(c *Customer) {
 	}
 	for _, p := range []*string{&c.Code, &c.Name, &c.Remark, &c.WeChat, &c.Email, &c.Address,
 		&c.Company, &c.Title, &c.Source} {
-		*p = strings.TrimSpace(*p)
+		*p = trimSpace(*p)
 	}
 	for _, p := range []*string{&c.Needs, &c.LatentNeeds, &c.Preferences, &c.Interests, &c.Notes} {
-		*p = strings.TrimSpace(normalizeNewlines(*p))
+		*p = trimSpace(normalizeNewlines(*p))
 	}
 
 	phones := c.Phones[:0:0]
@@ -92,7 +93,7 @@ func NormalizeCustomer(c *Customer) {
 	tags := c.Tags[:0:0]
 	seenTag := map[string]bool{}
 	for _, t := range c.Tags {
-		t = strings.TrimSpace(t)
+		t = trimSpace(t)
 		if t == "" || seenTag[t] {
 			continue
 		}
@@ -119,7 +120,7 @@ func NormalizeCustomer(c *Customer) {
 }
 
 func normalizeKeyDate(k *KeyDate) {
-	k.Label = strings.TrimSpace(k.Label)
+	k.Label = trimSpace(k.Label)
 	k.Calendar = Calendar(strings.ToLower(strings.TrimSpace(string(k.Calendar))))
 	if k.Calendar == "" {
 		k.Calendar = Solar
@@ -127,6 +128,15 @@ func normalizeKeyDate(k *KeyDate) {
 	if k.Calendar == Solar {
 		k.Leap = false
 	}
+}
+
+// trimSpace trims spaces (Unicode's, the ideographic space too), tabs and line breaks from both
+// ends of s, but not the other control characters that Unicode counts as space (vertical tab,
+// form feed, U+0085): validation refuses those rather than have them quietly vanish.
+func trimSpace(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
+		return r == '\t' || r == '\n' || r == '\r' || unicode.IsSpace(r) && !unicode.IsControl(r)
+	})
 }
 
 func normalizeNewlines(s string) string {

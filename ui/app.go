@@ -128,6 +128,8 @@ type Options struct {
 	// Importer reads the files of an import and Import writes them (Ctrl+I).
 	Importer Importer
 	Import   ImportFunc
+	// Backups are the backup and restore functions (Settings › Backups, the recovery window).
+	Backups Backups
 	// Now is the clock; tests fix it. Nil means time.Now.
 	Now func() time.Time
 	// manual holds background work until Wait (tests).
@@ -167,6 +169,8 @@ type Window struct {
 	complaints *complaintsScreen
 	// notified is set once the start notification summing up today's plan was sent.
 	notified bool
+	// backupNote is the message of a restore, for the Settings built again after it.
+	backupNote *backupNote
 }
 
 // SetupLanguage applies the saved language, or the system locale's when none was chosen.

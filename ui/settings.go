@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"path/filepath"
 
 	"carebook/assets/i18n"
 )
@@ -16,6 +17,7 @@ type settingsScreen struct {
 	w *Window
 
 	workdays *workdaysSection
+	backup   *backupSection
 	language *widget.Select
 	bookPath *widget.Label
 	openBook *widget.Button
@@ -64,12 +66,14 @@ func (s *settingsScreen) buildUI() {
 	}
 	s.plan = newPlanSettings(s.w)
 	s.workdays = newWorkdaysSection(s.w)
+	s.backup = newBackupSection(s.w)
 	s.root = container.NewVScroll(container.NewPadded(container.NewVBox(
 		card(i18n.T("settings.language"), i18n.T("settings.language_sub"), s.language),
 		s.plan.rulesCard, s.plan.textsCard,
 		s.workdays.card,
 		card(i18n.T("settings.book"), i18n.T("settings.book_sub"), s.bookPath,
 			container.NewHBox(s.openBook, s.newBook), s.bookErr),
+		s.backup.card,
 		card(i18n.T("settings.about"), i18n.T("app.name"), about, s.version, font),
 	)))
 }
@@ -119,6 +123,9 @@ func (s *settingsScreen) onNewBook() {
 func (s *settingsScreen) switchTo(path string) {
 	if s.w.opts.OpenBook == nil {
 		return
+	}
+	if abs, err := filepath.Abs(path); err == nil && abs == s.w.book.Path() {
+		return // the book already open
 	}
 	open := s.w.opts.OpenBook
 	s.w.async(func() func() {

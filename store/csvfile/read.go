@@ -49,11 +49,42 @@ func Read(ctx context.Context, path string) (crm.ImportTable, error) {
 	if err != nil {
 		return t, fail("import.err_open", err)
 	}
+	if key, err := checkRaw(raw); err != nil {
+		return t, fail(key, err)
+	}
 	text, err := decode(raw)
 	if err != nil {
 		return t, fail("import.err_bad_text", err)
 	}
 	return parse(ctx, t, text, fail)
+}
+
+// maxLine bounds a line of the file, in bytes: a whole row of customer data is a few kilobytes,
+// and a cell of Excel's 32,767 characters some 100 KB. A longer line (a binary file, or a file
+// of one huge line) is refused before the CSV reader holds it whole.
+const maxLine = 4 << 20
+
+// checkRaw refuses bytes that are no CSV text: a NUL byte outside UTF-16 (a binary file:
+// a workbook, a picture, an archive renamed .csv), or a line longer than maxLine. It gives the
+// message key with the error.
+func checkRaw(raw []byte) (string, error) {
+	utf16 := bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) || bytes.HasPrefix(raw, []byte{0xFE, 0xFF})
+	if !utf16 {
+		if i := bytes.IndexByte(raw, 0); i >= 0 {
+			return "import.err_bad_text", fmt.Errorf("a NUL byte at offset %d: not text", i)
+		}
+	}
+	for line, rest := 1, raw; len(rest) > 0; line++ {
+		i := bytes.IndexAny(rest, "\r\n")
+		if i < 0 {
+			i = len(rest)
+		}
+		if i > maxLine {
+			return "import.err_too_big", fmt.Errorf("line %d is longer than %d bytes", line, maxLine)
+		}
+		rest = rest[min(i+1, len(rest)):]
+	}
+	return "", nil
 }
 
 // decode turns the file's bytes into UTF-8 text.

@@ -1,9 +1,12 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,8 +23,10 @@ const (
 	maxReadRows    = 1 << 20
 	maxReadColumns = 1 << 14
 	maxCellChars   = 32767
-	// maxUnzipped bounds what a workbook may unzip to (a zip bomb is refused).
-	maxUnzipped = 2 << 30
+	// maxUnzipped bounds what a workbook may unzip to, all its parts together (a zip bomb is
+	// refused by the sizes its zip declares, before anything is unzipped; archive/zip fails an
+	// entry that unzips to more than it declares).
+	maxUnzipped = 512 << 20
 )
 
 // Read reads every sheet of the workbook at path, in order, for an import: the first non-blank
@@ -44,6 +49,14 @@ func Read(ctx context.Context, path string, progress func(done, total int64)) ([
 	if fi.Size() == 0 {
 		return nil, fail("import.err_not_xlsx", errors.New("empty file"))
 	}
+	if err := checkUnzipped(path); err != nil {
+		var fe *crm.ImportFileError
+		if errors.As(err, &fe) {
+			fe.File, fe.Args = name, map[string]any{"File": name}
+			return nil, fe
+		}
+		// Not a zip excelize could open either: it says why below.
+	}
 	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipped})
 	if err != nil {
 		if errors.Is(err, excelize.ErrWorkbookPassword) || strings.Contains(err.Error(), "password") {
@@ -58,7 +71,11 @@ func Read(ctx context.Context, path string, progress func(done, total int64)) ([
 	defer f.Close()
 	out, err := readFast(ctx, f, path, progress)
 	if errFallback(ctx, err) {
-		out, err = readSheets(ctx, f, progress)
+		// excelize's row iterator stops quietly at broken XML (a truncated sheet gives the rows
+		// before the break, as if that were all): the fast reader gave up, so check the XML.
+		if err = checkWellFormed(ctx, path); err == nil {
+			out, err = readSheets(ctx, f, progress)
+		}
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -126,6 +143,9 @@ func readSheet(ctx context.Context, f *excelize.File, sheet string, progress fun
 			}
 		}
 		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if errors.Is(err, excelize.ErrColumnNumber) {
+			return b.t, tooBig(sheet, "columns") // a cell beyond Excel's last column
+		}
 		if err != nil {
 			return b.t, err
 		}
@@ -199,6 +219,68 @@ func readCell(s string) crm.ImportCell {
 		}
 	}
 	return crm.ImportCell{Text: s}
+}
+
+// checkUnzipped refuses (import.err_too_big) a zip whose parts declare more than maxUnzipped
+// bytes in all; an error of another kind means the file is no readable zip.
+func checkUnzipped(path string) error {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return err
+	}
+	defer z.Close()
+	var total uint64
+	for _, f := range z.File {
+		total += f.UncompressedSize64
+		if f.UncompressedSize64 > maxUnzipped || total > maxUnzipped {
+			return &crm.ImportFileError{Key: "import.err_too_big",
+				Err: fmt.Errorf("unzips to more than %d bytes (%s)", maxUnzipped, f.Name)}
+		}
+	}
+	return nil
+}
+
+// checkWellFormed refuses (import.err_not_xlsx) a workbook whose worksheets or shared strings
+// are not well-formed XML: truncated, an element left open, an undefined entity (no DTD
+// entity is ever expanded), a character XML forbids.
+func checkWellFormed(ctx context.Context, path string) error {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return &crm.ImportFileError{Key: "import.err_not_xlsx", Args: map[string]any{}, Err: err}
+	}
+	defer z.Close()
+	for _, zf := range z.File {
+		name := strings.ToLower(strings.ReplaceAll(zf.Name, "\\", "/"))
+		if name != "xl/sharedstrings.xml" && !(strings.HasPrefix(name, "xl/worksheets/") && strings.HasSuffix(name, ".xml")) {
+			continue
+		}
+		if err := wellFormed(ctx, zf); err != nil {
+			return &crm.ImportFileError{Key: "import.err_not_xlsx", Args: map[string]any{},
+				Err: fmt.Errorf("%s: %w", zf.Name, err)}
+		}
+	}
+	return nil
+}
+
+func wellFormed(ctx context.Context, zf *zip.File) error {
+	rc, err := zf.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	d := xml.NewDecoder(rc)
+	// Only the structure is checked: any declared encoding is read as it comes.
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	for n := 0; ; n++ {
+		if n%65536 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if _, err := d.Token(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
 }
 
 func tooBig(sheet, what string) error {
