@@ -221,6 +221,18 @@ func TestScreenshots(t *testing.T) {
 		}
 		w.win.Resize(fyne.NewSize(1180, 760))
 	}
+	// The start-up recovery window of a book that is not a book, with its backup.
+	r, _ := newRecoveryTest(t)
+	r.app.Settings().SetTheme(fixedTheme(theme.VariantLight))
+	r.win.Resize(fyne.NewSize(720, 460))
+	f, err := os.Create(filepath.Join(dir, "recovery_zh-Hans.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, r.win.Canvas().Capture()); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // serveShots renders the screens of the Invite and Serve questions: the events (the one whose
@@ -293,6 +305,20 @@ func serveShots(t *testing.T, w *Window, shot func(*Window, string), suffix stri
 	scroll.ScrollToOffset(fyne.NewPos(0, w.settings.workdays.card.Position().Y-40))
 	w.Wait()
 	shot(w, "settings-workdays"+suffix)
+	scroll.ScrollToTop()
+
+	// Settings › Backups, with the backups wired as main wires them (the day's automatic backup
+	// is made when the section is built).
+	w.opts.Backups = storeBackups()
+	w.settings = newSettingsScreen(w)
+	w.screens[len(w.screens)-1] = w.settings
+	w.show(w.customers)
+	w.show(w.settings)
+	w.Wait()
+	scroll = w.settings.root.(*container.Scroll)
+	scroll.ScrollToOffset(fyne.NewPos(0, w.settings.backup.card.Position().Y-40))
+	w.Wait()
+	shot(w, "settings-backup"+suffix)
 	scroll.ScrollToTop()
 }
 

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"carebook/crm"
 )
@@ -486,8 +487,16 @@ func validateCustomer(c *crm.Customer) crm.Errors {
 // dates reads an important dates cell: label:date entries separated by ; (or , ， 、 ；).
 func (cv *converter) dates(c *crm.Customer, probs *problems, header, text string) {
 	for _, e := range splitList(text) {
-		e = foldText(e)
-		label, date, ok := strings.Cut(e, ":")
+		// The label as typed (full-width characters kept), the date folded to half-width: the
+		// label ends at the first ":" or "：", which cannot be in a label.
+		e = strings.TrimSpace(e)
+		cut := strings.IndexAny(e, ":：")
+		ok := cut >= 0
+		label, date := e, ""
+		if ok {
+			_, w := utf8.DecodeRuneInString(e[cut:])
+			label, date = e[:cut], foldText(e[cut+w:])
+		}
 		label, date = strings.TrimSpace(label), strings.TrimSpace(date)
 		if !ok || label == "" || date == "" {
 			probs.add(header, keyDateLabel, value(e))

@@ -118,12 +118,6 @@ func hostileCard(s string) crm.Customer {
 	if strings.ContainsAny(s, ";；,，、：:") {
 		tag, label = "标签", "纪念日"
 	}
-	// Known: the import folds a whole 重要日期 entry to half-width before cutting the label
-	// from the date (converter.dates in convert.go), so a label's full-width ＝ comes back as
-	// "=". Left out here until that is fixed (label cut from the text as typed).
-	if strings.Contains(s, "＝") {
-		label = "纪念日"
-	}
 	return crm.Customer{
 		Name:    s,
 		Address: "地址 " + s,
