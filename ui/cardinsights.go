@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -32,10 +31,6 @@ type DerivedBook interface {
 func stageText(s crm.Stage) string     { return i18n.T("stage." + string(s)) }
 func churnText(c crm.Churn) string     { return i18n.T("churn." + string(c)) }
 func segmentText(s crm.Segment) string { return i18n.T("segment." + string(s)) }
-
-func weekdayText(wd time.Weekday) string {
-	return i18n.T("weekday." + strings.ToLower(wd.String()[:3]))
-}
 
 // cardDerived is what the card shows of its customer's derived fields, read off the UI
 // goroutine.

@@ -154,27 +154,11 @@ func (s *cardServe) updateComplaintRow(i widget.ListItemID, o fyne.CanvasObject)
 		title = i18n.T("cardserve.no_description")
 	}
 	r.body.SetText(title)
-	text, importance := complaintWhen(c, s.w.today(), s.cal)
+	text, importance := complaintDueText(&c, s.cal, s.w.today())
 	r.when.Importance = importance
 	r.when.SetText(text)
 	r.done.OnTapped = nil
 	r.done.Hide()
-}
-
-// complaintWhen says where complaint c stands on day today: closed, or open with its deadline
-// (highlighted once passed).
-func complaintWhen(c crm.Complaint, today crm.Date, cal crm.WorkCalendar) (string, widget.Importance) {
-	if !c.Closed.IsZero() {
-		return i18n.T("cardserve.closed_on", "Date", c.Closed.String()), widget.SuccessImportance
-	}
-	due := crm.ComplaintDue(c.Severity, c.Received, c.LatestStep(), cal)
-	switch {
-	case due < today:
-		return i18n.T("cardserve.complaint_overdue", "Date", due.String(), "Days", today.Sub(due)), widget.DangerImportance
-	case due == today:
-		return i18n.T("cardserve.complaint_due_today"), widget.WarningImportance
-	}
-	return i18n.T("cardserve.complaint_due", "Date", due.String()), widget.MediumImportance
 }
 
 // sortServices puts the open appointments first, the earliest (most overdue) on top, then the

@@ -523,12 +523,7 @@ func (e *complaintEditor) updateDeadline() {
 		return
 	}
 	e.deadline.Importance = widget.MediumImportance
-	e.deadline.SetText(i18n.T("complaint.deadline_due", "Date", x.Due.String(), "Weekday", complaintWeekday(x.Due), "Rule", rule))
-}
-
-// complaintWeekday is the name of d's weekday.
-func complaintWeekday(d crm.Date) string {
-	return i18n.T("weekday." + strings.ToLower(d.Weekday().String()[:3]))
+	e.deadline.SetText(i18n.T("complaint.deadline_due", "Date", x.Due.String(), "Weekday", weekdayText(x.Due.Weekday()), "Rule", rule))
 }
 
 func (e *complaintEditor) onDelete() {

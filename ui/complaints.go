@@ -376,30 +376,30 @@ func (s *complaintsScreen) updateRow(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	v.title.SetText(title)
 	v.steps.SetText(i18n.T("complaints.steps_done", "Done", crm.ComplaintStepsDone(&r.Complaint)))
-	text, overdue := s.dueText(&r.Complaint)
-	v.due.Importance = widget.MediumImportance
-	if overdue {
-		v.due.Importance = widget.DangerImportance
-	}
+	text, importance := complaintDueText(&r.Complaint, s.cal, s.day)
+	v.due.Importance = importance
 	v.due.SetText(text)
 }
 
-// dueText is a complaint's deadline as the list shows it, and whether it is overdue.
-func (s *complaintsScreen) dueText(c *crm.Complaint) (string, bool) {
+// complaintDueText is where complaint c stands on day as the complaints list and the card show
+// it: closed on its day, or open with its next deadline (crm.ComplaintDeadlineOn: the steps
+// taken by then count), with the importance to show it in (danger once passed, warning on the
+// day).
+func complaintDueText(c *crm.Complaint, cal crm.WorkCalendar, day crm.Date) (string, widget.Importance) {
 	if !c.Closed.IsZero() {
-		return i18n.T("complaints.closed_on", "Date", c.Closed.String()), false
+		return i18n.T("complaints.closed_on", "Date", c.Closed.String()), widget.SuccessImportance
 	}
-	x := crm.ComplaintDeadlineOn(c, s.cal, s.day)
-	if !x.Open { // received after today
-		x.Due = crm.ComplaintDue(c.Severity, c.Received, c.LatestStep(), s.cal)
+	x := crm.ComplaintDeadlineOn(c, cal, day)
+	if !x.Open { // received after day
+		x.Due = crm.ComplaintDue(c.Severity, c.Received, c.LatestStep(), cal)
 	}
 	switch {
 	case x.Overdue():
-		return i18n.T("complaints.overdue", "Days", x.OverdueDays), true
-	case x.Due == s.day:
-		return i18n.T("complaints.due_today"), false
+		return i18n.T("complaints.overdue", "Days", x.OverdueDays), widget.DangerImportance
+	case x.Due == day:
+		return i18n.T("complaints.due_today"), widget.WarningImportance
 	}
-	return i18n.T("complaints.due", "Date", x.Due.String()), false
+	return i18n.T("complaints.due", "Date", x.Due.String()), widget.MediumImportance
 }
 
 func (s *complaintsScreen) onSelect(i widget.ListItemID) {

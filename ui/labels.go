@@ -20,6 +20,11 @@ func severityLabel(s crm.Severity) string           { return i18n.T("severity." 
 func stepLabel(s crm.ComplaintStepKind) string      { return i18n.T("step." + string(s)) }
 func invitationLabel(s crm.InvitationStatus) string { return i18n.T("invitation." + string(s)) }
 
+// weekdayText names a weekday in the UI language ("星期一").
+func weekdayText(wd time.Weekday) string {
+	return i18n.T("weekday." + [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}[wd])
+}
+
 // labelsOf returns the labels of values, in order.
 func labelsOf[T any](values []T, label func(T) string) []string {
 	out := make([]string, len(values))

@@ -125,7 +125,7 @@ const planListLimit = 50
 // the first planListLimit unless all.
 func WritePlan(w io.Writer, p *crm.Plan, all bool) {
 	d := p.Date
-	fmt.Fprintln(w, i18n.T("today.title", "Date", d.String(), "Weekday", i18n.T("weekday."+strings.ToLower(d.Weekday().String()[:3]))))
+	fmt.Fprintln(w, i18n.T("today.title", "Date", d.String(), "Weekday", weekdayText(d.Weekday())))
 	questions := []struct {
 		key   string
 		items []crm.PlanItem

@@ -283,7 +283,7 @@ func TestCardListsComplaintsWithDeadline(t *testing.T) {
 		t.Errorf("open complaint row: %q / %q", open.head.Text, open.body.Text)
 	}
 	// Simple: due one working day after it was received (Tuesday 17th), 5 days ago.
-	if open.when.Text != "处理中 · 已超期 5 天（2026-11-17）" || open.when.Importance != widget.DangerImportance {
+	if open.when.Text != "已逾期 5 天" || open.when.Importance != widget.DangerImportance {
 		t.Errorf("open complaint when %q (%v)", open.when.Text, open.when.Importance)
 	}
 	if got := byReceived["2026-10-08"].when.Text; got != "2026-10-10 已结案" {

@@ -173,7 +173,7 @@ func (s *workdaysSection) newRow(d crm.CalendarDay) *workdayRow {
 	if d.Off {
 		kind = i18n.T("workdays.off")
 	}
-	wd := i18n.T(weekdayKeys[d.Date.Weekday()])
+	wd := weekdayText(d.Date.Weekday())
 	text := i18n.T("workdays.row", "Date", d.Date.String(), "Weekday", wd, "Kind", kind)
 	if d.Name != "" {
 		text = i18n.T("workdays.row_named", "Date", d.Date.String(), "Weekday", wd, "Kind", kind, "Name", d.Name)
@@ -183,10 +183,6 @@ func (s *workdaysSection) newRow(d crm.CalendarDay) *workdayRow {
 	r.remove = widget.NewButtonWithIcon(i18n.T("workdays.remove"), theme.DeleteIcon(), func() { s.onRemove(d.Date) })
 	return r
 }
-
-// weekdayKeys are the short weekday names, Sunday first.
-var weekdayKeys = [7]string{"workdays.weekday_0", "workdays.weekday_1", "workdays.weekday_2", "workdays.weekday_3",
-	"workdays.weekday_4", "workdays.weekday_5", "workdays.weekday_6"}
 
 // collect reads the form: the day, or the errors of its fields.
 func (s *workdaysSection) collect() (crm.CalendarDay, crm.Errors) {

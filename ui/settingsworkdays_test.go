@@ -52,7 +52,7 @@ func TestWorkdaysAddAndRemove(t *testing.T) {
 	if len(s.rows) != 1 || s.empty.Visible() {
 		t.Fatalf("rows %d, empty %v", len(s.rows), s.empty.Visible())
 	}
-	if got := s.rows[0].label.Text; got != "2027-02-06 周六 · 上班 · 调休上班" {
+	if got := s.rows[0].label.Text; got != "2027-02-06 星期六 · 上班 · 调休上班" {
 		t.Errorf("row %q", got)
 	}
 	if s.date.Text != "" || s.name.Text != "" {
@@ -68,7 +68,7 @@ func TestWorkdaysAddAndRemove(t *testing.T) {
 	s.kind.SetSelected("放假")
 	test.Tap(s.add)
 	w.Wait()
-	if len(s.rows) != 2 || s.rows[0].label.Text != "2027-01-01 周五 · 放假" {
+	if len(s.rows) != 2 || s.rows[0].label.Text != "2027-01-01 星期五 · 放假" {
 		t.Fatalf("rows %d, first %q", len(s.rows), s.rows[0].label.Text)
 	}
 

@@ -356,7 +356,7 @@ func (s *todayScreen) onDatePicked(t *time.Time) {
 
 // showDay writes the planned day in the header and says when it is not today.
 func (s *todayScreen) showDay() {
-	wd := i18n.T("weekday." + lowerWeekday(s.day))
+	wd := weekdayText(s.day.Weekday())
 	s.dayLabel.SetText(i18n.T("today.heading", "Date", shortDate(s.day), "Weekday", wd, "Year", s.day.Year()))
 	t := s.day.Time()
 	if s.dateEntry.Date == nil || crm.DateOf(*s.dateEntry.Date) != s.day {
@@ -369,10 +369,6 @@ func (s *todayScreen) showDay() {
 		s.todayBtn.Enable()
 		s.setNote(i18n.T("today.other_day"))
 	}
-}
-
-func lowerWeekday(d crm.Date) string {
-	return [...]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}[d.Weekday()]
 }
 
 func (s *todayScreen) setNote(text string) {
