@@ -40,8 +40,7 @@ type eventsScreen struct {
 
 func newEventsScreen(w *Window) *eventsScreen {
 	s := &eventsScreen{w: w}
-	s.buildUI()
-	s.reload()
+	s.buildUI() // loaded when shown (content)
 	return s
 }
 
@@ -618,17 +617,16 @@ func (d *eventDetail) updateToRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.invited.OnTapped = func() { d.onInvited(it) }
 }
 
-// onInvited records that the customer was invited today, as the Today screen's 已邀约 does: an
-// invitation record holding the message, and the invitation, in one transaction; the message is
-// copied.
+// onInvited records that the customer was invited today, as the Today screen's 已邀约 does (the
+// same message and record): an invitation record holding the message, and the invitation, in
+// one transaction; the message is copied.
 func (d *eventDetail) onInvited(it crm.PlanItem) {
 	if d.event == nil {
 		return
 	}
 	eventID := d.event.ID
-	msg := d.messageFor(it)
-	r := crm.Record{CustomerID: it.Customer.ID, At: wallClock(d.s.w.opts.Now()), Kind: crm.KindInvitation,
-		Channel: crm.ChannelWeChat, Content: msg}
+	msg := d.s.w.todayView.message(&it)
+	r := d.s.w.todayView.record(&it, msg)
 	book := d.s.w.book
 	d.s.w.async(func() func() {
 		err := book.InviteDone(context.Background(), eventID, &r)
@@ -640,17 +638,6 @@ func (d *eventDetail) onInvited(it crm.PlanItem) {
 			d.afterChange(err)
 		}
 	})
-}
-
-// messageFor is the invitation message of it: the event's script filled in for its customer, or
-// the invitation template when the event has no script.
-func (d *eventDetail) messageFor(it crm.PlanItem) string {
-	body := d.event.Script
-	if strings.TrimSpace(body) == "" {
-		body = i18n.T("tpl." + crm.TemplateInvitation)
-	}
-	return crm.FillTemplate(body, crm.TemplateVars{Name: it.Customer.Name, Remark: it.Customer.Remark,
-		Event: d.event.Name, Date: shortDate(d.event.Date)})
 }
 
 // onCopyScript copies the script as written (placeholders and all).
@@ -666,7 +653,7 @@ func (d *eventDetail) onCopyFor(it crm.PlanItem) {
 	if d.event == nil {
 		return
 	}
-	d.s.w.app.Clipboard().SetContent(d.messageFor(it))
+	d.s.w.app.Clipboard().SetContent(d.s.w.todayView.message(&it))
 }
 
 func (d *eventDetail) onDelete() {

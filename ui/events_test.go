@@ -26,6 +26,8 @@ func saveTestEvent(t *testing.T, st *store.Store, e *crm.Event) *crm.Event {
 func TestEventsCreateWithAudience(t *testing.T) {
 	w, st := newTestWindow(t, i18n.ZhHans)
 	s := w.events
+	w.show(s) // loaded when shown
+	w.Wait()
 	if !s.emptyBox.Visible() || !strings.Contains(s.empty.Text, "还没有活动") {
 		t.Fatalf("empty state visible %v, %q", s.emptyBox.Visible(), s.empty.Text)
 	}
