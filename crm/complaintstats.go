@@ -22,6 +22,17 @@ type ComplaintQuery struct {
 	Severity Severity
 }
 
+// Matches reports whether c passes every filter of q (the store's ComplaintRows filters alike).
+func (q ComplaintQuery) Matches(c *Complaint) bool {
+	switch {
+	case q.Status == ComplaintOpen && !c.Closed.IsZero(), q.Status == ComplaintClosed && c.Closed.IsZero(),
+		q.From != 0 && c.Received < q.From, q.To != 0 && c.Received > q.To,
+		q.Category != "" && c.Category != q.Category, q.Severity != "" && c.Severity != q.Severity:
+		return false
+	}
+	return true
+}
+
 // ComplaintRow is a complaint as the complaints list shows it: with its customer's code and
 // display name (remark name when there is one).
 type ComplaintRow struct {

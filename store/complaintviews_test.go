@@ -68,6 +68,20 @@ func TestComplaintRows(t *testing.T) {
 			if got := ids(x.q); !slices.Equal(got, x.want) {
 				t.Errorf("got %v, want %v", got, x.want)
 			}
+			// crm's Matches (the screen filters the period's rows with it) agrees.
+			all, err := s.ComplaintRows(ctx, crm.ComplaintQuery{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var matched []int64
+			for i := range all {
+				if x.q.Matches(&all[i].Complaint) {
+					matched = append(matched, all[i].ID)
+				}
+			}
+			if !slices.Equal(matched, x.want) {
+				t.Errorf("Matches: %v, want %v", matched, x.want)
+			}
 		})
 	}
 

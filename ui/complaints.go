@@ -229,19 +229,20 @@ func (s *complaintsScreen) reload() {
 	})
 }
 
-// loadComplaintViews reads the complaints matching q, every complaint of q's period (for the
-// analysis), the calendar, and whether the book holds any complaint.
+// loadComplaintViews reads every complaint of q's period (for the analysis) and, among them, those
+// matching q, the calendar, and whether the book holds any complaint.
 func loadComplaintViews(ctx context.Context, book Book, q crm.ComplaintQuery) (rows, all []crm.ComplaintRow,
 	cal crm.WorkCalendar, anyRows bool, err error) {
-	vb := book
 	if cal, err = book.WorkCalendar(ctx); err != nil {
 		return nil, nil, cal, false, err
 	}
-	if rows, err = vb.ComplaintRows(ctx, q); err != nil {
+	if all, err = book.ComplaintRows(ctx, crm.ComplaintQuery{From: q.From, To: q.To}); err != nil {
 		return nil, nil, cal, false, err
 	}
-	if all, err = vb.ComplaintRows(ctx, crm.ComplaintQuery{From: q.From, To: q.To}); err != nil {
-		return nil, nil, cal, false, err
+	for i := range all {
+		if q.Matches(&all[i].Complaint) {
+			rows = append(rows, all[i])
+		}
 	}
 	anyRows = len(all) > 0
 	if !anyRows && (q.From != 0 || q.To != 0) {
