@@ -84,52 +84,35 @@ func Convert(tables []crm.ImportTable, mappings []crm.ImportMapping, today crm.D
 			})
 		case crm.ImportPurchases:
 			b.Purchases = slices.Grow(b.Purchases, len(t.Rows))
-			convertRows(pl, ti, t.Rows, cv.purchase, func(p *crm.ImportPurchase, res crm.ImportRowResult) {
-				if res.Action == crm.ImportCreate {
-					p.Row = len(b.Results)
-					b.Purchases = append(b.Purchases, *p)
-				}
-				b.Results = append(b.Results, res)
-			})
+			convertRows(pl, ti, t.Rows, cv.purchase, collect(b, &b.Purchases, func(p *crm.ImportPurchase) *int { return &p.Row }))
 		case crm.ImportServices:
 			sv := b.Serve()
-			convertRows(pl, ti, t.Rows, cv.service, func(v *crm.ImportService, res crm.ImportRowResult) {
-				if res.Action == crm.ImportCreate {
-					v.Row = len(b.Results)
-					sv.Services = append(sv.Services, *v)
-				}
-				b.Results = append(b.Results, res)
-			})
+			convertRows(pl, ti, t.Rows, cv.service, collect(b, &sv.Services, func(v *crm.ImportService) *int { return &v.Row }))
 		case crm.ImportComplaints:
 			sv := b.Serve()
-			convertRows(pl, ti, t.Rows, cv.complaint, func(c *crm.ImportComplaint, res crm.ImportRowResult) {
-				if res.Action == crm.ImportCreate {
-					c.Row = len(b.Results)
-					sv.Complaints = append(sv.Complaints, *c)
-				}
-				b.Results = append(b.Results, res)
-			})
+			convertRows(pl, ti, t.Rows, cv.complaint, collect(b, &sv.Complaints, func(c *crm.ImportComplaint) *int { return &c.Row }))
 		case crm.ImportEvents:
 			sv := b.Serve()
-			convertRows(pl, ti, t.Rows, cv.event, func(e *crm.ImportEvent, res crm.ImportRowResult) {
-				if res.Action == crm.ImportCreate {
-					e.Row = len(b.Results)
-					sv.Events = append(sv.Events, *e)
-				}
-				b.Results = append(b.Results, res)
-			})
+			convertRows(pl, ti, t.Rows, cv.event, collect(b, &sv.Events, func(e *crm.ImportEvent) *int { return &e.Row }))
 		case crm.ImportRecords:
 			b.Records = slices.Grow(b.Records, len(t.Rows))
-			convertRows(pl, ti, t.Rows, cv.record, func(r *crm.ImportRecord, res crm.ImportRowResult) {
-				if res.Action == crm.ImportCreate {
-					r.Row = len(b.Results)
-					b.Records = append(b.Records, *r)
-				}
-				b.Results = append(b.Results, res)
-			})
+			convertRows(pl, ti, t.Rows, cv.record, collect(b, &b.Records, func(r *crm.ImportRecord) *int { return &r.Row }))
 		}
 	}
 	return b
+}
+
+// collect is the commit of convertRows for rows that link to customers later (purchases,
+// records, services, complaints, events): a row to create goes to *list, its Row (row) set to
+// its report line; every row's report line goes to b.Results.
+func collect[T any](b *crm.ImportBatch, list *[]T, row func(*T) *int) func(*T, crm.ImportRowResult) {
+	return func(v *T, res crm.ImportRowResult) {
+		if res.Action == crm.ImportCreate {
+			*row(v) = len(b.Results)
+			*list = append(*list, *v)
+		}
+		b.Results = append(b.Results, res)
+	}
 }
 
 // chunkRows is how many rows convertRows converts at a time, in parallel, before it commits
