@@ -53,8 +53,11 @@ func BackupsDir(bookPath string) string {
 	return filepath.Join(filepath.Dir(bookPath), BackupsDirName)
 }
 
-// Backup writes a consistent copy of the open book to dst (VACUUM INTO a temporary file in dst's
-// folder, synced, then renamed over dst). It refuses to write over the book itself.
+// Backup writes a consistent copy of the open book to dst: SQLite's online backup copies its
+// pages, as of one read transaction, into a temporary file in dst's folder, which is made a
+// single file (rollback journal, not WAL), synced, then renamed over dst. It refuses to write
+// over the book itself. (VACUUM INTO, which rebuilds every table and index, took six times as
+// long: 14 s for a book of 900 MB, at every first start of a day.)
 func (s *Store) Backup(ctx context.Context, dst string) error {
 	abs, err := filepath.Abs(dst)
 	if err != nil {
@@ -71,23 +74,64 @@ func (s *Store) Backup(ctx context.Context, dst string) error {
 		return fmt.Errorf("backup: %w", err)
 	}
 	defer os.Remove(tmp)
-	db := s.db
-	if s.readOnly {
-		// The read-only Store's connections are query_only, which refuses VACUUM INTO (it
-		// writes, if elsewhere): a connection of its own, which only reads the book.
-		db, err = sql.Open("sqlite", fileURI(s.path)+"?mode=rw&_pragma=busy_timeout(5000)")
-		if err != nil {
-			return fmt.Errorf("backup: %w", err)
-		}
-		defer db.Close()
-	}
-	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+	defer os.Remove(tmp + "-journal")
+	if err := copyPages(ctx, s.db, tmp); err != nil {
 		return fmt.Errorf("backup to %s: %w", abs, classify(err))
 	}
 	if err := syncAndRename(tmp, abs); err != nil {
 		return fmt.Errorf("backup to %s: %w", abs, err)
 	}
 	return nil
+}
+
+// pageCopier is the modernc driver's connection, which can start an online backup.
+type pageCopier interface {
+	NewBackup(dstURI string) (*sqlite.Backup, error)
+}
+
+// copyPages copies every page of db's book into a new file at path with SQLite's online backup
+// (all in one step: one read transaction, so a write elsewhere never restarts it), then turns
+// the copy's journal mode from WAL to a rollback journal, so that it is one file on its own.
+func copyPages(ctx context.Context, db *sql.DB, path string) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		pc, ok := dc.(pageCopier)
+		if !ok {
+			return fmt.Errorf("the SQLite driver cannot copy pages")
+		}
+		b, err := pc.NewBackup(fileURI(path))
+		if err != nil {
+			return err
+		}
+		if _, err := b.Step(-1); err != nil {
+			_ = b.Finish()
+			return err
+		}
+		return b.Finish()
+	})
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	cp, err := sql.Open("sqlite", fileURI(path)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		return err
+	}
+	defer cp.Close()
+	var mode string
+	if err := cp.QueryRowContext(ctx, "PRAGMA journal_mode = DELETE").Scan(&mode); err != nil {
+		return fmt.Errorf("make the copy one file: %w", err)
+	}
+	if mode != "delete" {
+		return fmt.Errorf("make the copy one file: journal mode is %s", mode)
+	}
+	return cp.Close()
 }
 
 // DailyBackup writes backups/carebook-YYYY-MM-DD.db beside the book, once per calendar day of
@@ -298,10 +342,8 @@ func Restore(ctx context.Context, from, bookPath string) (info BackupInfo, kept 
 		return BackupInfo{}, "", fmt.Errorf("restore: %w", err)
 	}
 	defer os.Remove(tmp)
-	err = readOnly(ctx, info.Path, func(db *sql.DB) error {
-		_, err := db.ExecContext(ctx, "VACUUM INTO ?", tmp)
-		return err
-	})
+	defer os.Remove(tmp + "-journal")
+	err = readOnly(ctx, info.Path, func(db *sql.DB) error { return copyPages(ctx, db, tmp) })
 	if err != nil {
 		return BackupInfo{}, "", fmt.Errorf("restore: copy %s: %w", info.Path, err)
 	}
@@ -383,7 +425,7 @@ func copyFile(src, dst string) error {
 }
 
 // tempName returns an unused name for a temporary file in dst's folder (the file does not
-// exist: VACUUM INTO wants to create it).
+// exist: the copy creates it).
 func tempName(dst string) (string, error) {
 	f, err := os.CreateTemp(filepath.Dir(dst), "."+filepath.Base(dst)+".*.tmp")
 	if err != nil {

@@ -114,15 +114,16 @@ func (s *Store) migrate(ctx context.Context, migs []migration) error {
 	return nil
 }
 
-// backupBeforeMigration writes a consistent copy of the book (VACUUM INTO) beside it.
+// backupBeforeMigration writes a consistent copy of the book (copyPages) beside it.
 func (s *Store) backupBeforeMigration(ctx context.Context, version int) error {
 	dst := fmt.Sprintf("%s.schema%d.bak", s.path, version)
 	tmp := dst + ".tmp"
 	if err := os.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("backup before migration: %w", err)
 	}
-	if _, err := s.db.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+	if err := copyPages(ctx, s.db, tmp); err != nil {
 		os.Remove(tmp)
+		os.Remove(tmp + "-journal")
 		return fmt.Errorf("backup before migration to %s: %w", dst, err)
 	}
 	if err := os.Rename(tmp, dst); err != nil {

@@ -101,6 +101,16 @@ type holidayGroup struct {
 // groupHolidays takes the holiday items out of items, one group per holiday in order of first
 // appearance.
 func groupHolidays(items []crm.PlanItem) (rest []crm.PlanItem, groups []*holidayGroup) {
+	holidays := 0
+	for i := range items {
+		if items[i].Reason == crm.ReasonHoliday {
+			holidays++
+		}
+	}
+	if holidays == 0 {
+		return items, nil // most days: no copy of a list of up to every customer
+	}
+	rest = make([]crm.PlanItem, 0, len(items)-holidays)
 	byKey := map[string]*holidayGroup{}
 	for _, it := range items {
 		if it.Reason != crm.ReasonHoliday {

@@ -260,3 +260,41 @@ func TestExportFromTheWindow(t *testing.T) {
 		t.Fatalf("no workbook written (progress %v): %v", progressed, err)
 	}
 }
+
+// TestHiddenSheetStaysSmall: the records sheet loads while another screen is shown (a book's
+// record count at start, a record logged from Today). Fyne's Table, refreshed before it has ever
+// been laid out, took every row for visible and made a divider for each: 2,000,000 records
+// cost 800 MB at start. The hidden sheet must keep a handful of objects, and show every row
+// once it is shown.
+func TestHiddenSheetStaysSmall(t *testing.T) {
+	w, st := newTestWindow(t, i18n.ZhHans)
+	c := saveCustomer(t, st, &crm.Customer{Name: "张三"})
+	const n = 5000
+	rs := make([]crm.Record, n)
+	for i := range rs {
+		rs[i] = crm.Record{CustomerID: c.ID, At: time.Date(2025, 1, 1, 9, 0, 0, 0, time.Local).Add(time.Duration(i) * time.Hour),
+			Kind: crm.KindRoutine, Channel: crm.ChannelPhone, Content: "回访"}
+	}
+	if err := st.InsertRecords(context.Background(), rs); err != nil {
+		t.Fatal(err)
+	}
+	w.show(w.todayView)
+	w.records.reload()
+	w.Wait()
+	if w.records.total != n {
+		t.Fatalf("the sheet counted %d records, want %d", w.records.total, n)
+	}
+	test.WidgetRenderer(w.records.table).Refresh() // what a hidden widget's refresh does
+	if got := len(test.LaidOutObjects(w.records.table)); got > 500 {
+		t.Errorf("the hidden sheet holds %d objects for %d records", got, n)
+	}
+
+	w.show(w.records)
+	w.Wait()
+	if rows, _ := w.records.table.Length(); rows != n {
+		t.Errorf("the shown sheet has %d rows, want %d", rows, n)
+	}
+	if got := len(test.LaidOutObjects(w.records.table)); got > 2000 {
+		t.Errorf("the shown sheet holds %d objects", got)
+	}
+}
