@@ -10,9 +10,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2/app"
@@ -84,11 +86,13 @@ func run(args []string, stdout, stderr io.Writer) error {
 		return runBackup(args, stdout, stderr)
 	case "restore":
 		return runRestore(args, stdout, stderr)
+	case "ics":
+		return runICS(args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "carebook "+version)
 		return nil
 	case "help":
-		fmt.Fprintln(stdout, withBackupUsage(i18n.T("cli.usage")))
+		fmt.Fprintln(stdout, withICSUsage(withBackupUsage(i18n.T("cli.usage"))))
 		return nil
 	default:
 		return errors.New(i18n.T("cli.unknown_command", "Command", cmd))
@@ -151,6 +155,7 @@ func runGUI(args []string, stderr io.Writer) error {
 		},
 		Importer: guiImporter{},
 		Import:   importInto,
+		Calendar: writeICS,
 	}
 	book, err := open(path)
 	if errors.Is(err, store.ErrLocked) {
@@ -194,15 +199,41 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if fi, err := os.Stat(*db); err == nil && fi.Size() > 0 {
 		return errors.New(i18n.T("cli.demo_exists", "Path", *db))
 	}
-	ctx := context.Background()
+	// Ctrl+C (or a TERM) stops it between two batches; the unfinished book is removed, so that
+	// the same command can be run again.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := makeDemo(ctx, *db, demo.Options{Customers: *n, Seed: *seed, Today: today}, stdout)
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, store.ErrLocked) {
+		return bookError(*db, err) // another program's book: not ours to remove
+	}
+	removeBook(*db)
+	if ctx.Err() != nil {
+		return errors.New(i18n.T("cli.demo_stopped", "Path", *db))
+	}
+	return err
+}
+
+// removeBook deletes the book at path with its -wal, -shm and lock files.
+func removeBook(path string) {
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal", path + ".lock"} {
+		_ = os.Remove(p)
+	}
+}
+
+// makeDemo writes the demo book at path (new), printing its progress; it stops between two
+// batches once ctx is done.
+func makeDemo(ctx context.Context, path string, opts demo.Options, stdout io.Writer) error {
 	start := time.Now()
-	s, err := store.Open(ctx, *db)
+	s, err := store.Open(ctx, path)
 	if err != nil {
-		return bookError(*db, err)
+		return bookError(path, err)
 	}
 	defer s.Close()
-	fmt.Fprintln(stdout, i18n.T("cli.demo_generating", "Count", *n, "Seed", *seed, "Today", today.String()))
-	opts := demo.Options{Customers: *n, Seed: *seed, Today: today}
+	fmt.Fprintln(stdout, i18n.T("cli.demo_generating", "Count", opts.Customers, "Seed", opts.Seed, "Today", opts.Today.String()))
 	cards := demo.Customers(opts)
 	if err := s.InsertCustomers(ctx, cards); err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -224,6 +255,9 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	serve := demo.NewServe(opts, cards, ids, events)
 	var purchases, records int
 	err = demo.History(opts, cards, ids, func(ps []crm.Purchase, rs []crm.Record) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		serve.Add(ps, rs) // before the inserts, which may normalise in place
 		if err := s.InsertPurchases(ctx, ps); err != nil {
 			return err
@@ -244,7 +278,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	fmt.Fprintln(stdout, i18n.T("cli.demo_done", "Count", len(cards), "Purchases", purchases, "Records", records,
-		"Path", *db, "Seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds())))
+		"Path", path, "Seconds", fmt.Sprintf("%.1f", time.Since(start).Seconds())))
 	fmt.Fprintln(stdout, i18n.T("cli.demo_done_serve", "Events", len(events), "Invitations", len(sd.Invitations),
 		"Services", len(sd.Services), "Complaints", len(sd.Complaints)))
 	return nil

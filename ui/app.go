@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -130,6 +131,9 @@ type Options struct {
 	Import   ImportFunc
 	// Backups are the backup and restore functions (Settings › Backups, the recovery window).
 	Backups Backups
+	// Calendar writes the plan of the coming days as an iCalendar file (Today's 导出到日历…,
+	// hidden when nil).
+	Calendar CalendarFunc
 	// Now is the clock; tests fix it. Nil means time.Now.
 	Now func() time.Time
 	// manual holds background work until Wait (tests).
@@ -171,6 +175,11 @@ type Window struct {
 	notified bool
 	// backupNote is the message of a restore, for the Settings built again after it.
 	backupNote *backupNote
+	// restoring is set while the first buildUI opens the screen shown at the last start.
+	restoring bool
+	// shortcutsDialog and aboutDialog are the Help menu's dialogs, when open (tests).
+	shortcutsDialog dialog.Dialog
+	aboutDialog     dialog.Dialog
 }
 
 // SetupLanguage applies the saved language, or the system locale's when none was chosen.
@@ -192,8 +201,14 @@ func NewWindow(a fyne.App, opts Options) *Window {
 	w := &Window{app: a, opts: opts, book: opts.Book}
 	w.win = a.NewWindow(i18n.T("app.title"))
 	w.win.SetIcon(AppIcon)
-	w.win.Resize(fyne.NewSize(1180, 760))
+	w.win.Resize(savedWindowSize(a.Preferences()))
+	// Fyne tells no resize: the size is saved when the window closes or on File › Quit (not in
+	// Lifecycle's OnStopped: Fyne 2.7 queues that callback for a main loop that has stopped, and
+	// the app hung on quit one time in six).
+	w.win.SetOnClosed(w.saveWindowState)
+	w.restoring = true
 	w.buildUI()
+	w.restoring = false
 	return w
 }
 
@@ -271,6 +286,9 @@ func (w *Window) buildUI() {
 	split := container.NewHSplit(side, w.body)
 	split.SetOffset(0.14)
 	w.win.SetContent(split)
+	if w.restoring {
+		w.current = w.savedScreen()
+	}
 	if w.current >= len(w.screens) {
 		w.current = 0
 	}
@@ -284,6 +302,9 @@ func (w *Window) onNavigate(id widget.ListItemID) {
 		w.todayView.reload()
 	}
 	w.current = id
+	if key := w.screenKey(w.screens[id]); key != "" {
+		w.app.Preferences().SetString(prefScreen, key)
+	}
 	w.body.Objects = []fyne.CanvasObject{w.screens[id].content()}
 	w.body.Refresh()
 }
@@ -336,7 +357,17 @@ func (w *Window) addShortcuts() {
 		w.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { a.do() })
 	}
 	w.menuItems = items
-	w.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(i18n.T("menu.file"), items...)))
+	quit := fyne.NewMenuItem(i18n.T("menu.quit"), w.onQuit)
+	quit.IsQuit = true // Fyne adds no Quit of its own
+	file := fyne.NewMenu(i18n.T("menu.file"), append(items, fyne.NewMenuItemSeparator(), quit)...)
+	w.win.SetMainMenu(fyne.NewMainMenu(file, w.helpMenu()))
+	w.win.Canvas().SetOnTypedKey(w.onTypedKey)
+}
+
+// onQuit is File › Quit: remember the window, then quit.
+func (w *Window) onQuit() {
+	w.saveWindowState()
+	w.app.Quit()
 }
 
 // setLanguage switches the UI language now and for the next start.

@@ -89,6 +89,15 @@ func (s *complaintsScreen) content() fyne.CanvasObject {
 	return s.root
 }
 
+// restoreFilters puts back the list's filters of the last start and remembers each change.
+func (s *complaintsScreen) restoreFilters() {
+	w := s.w
+	w.rememberSelect(s.status, prefComplaintsStatus, prefValues(false, complaintStatuses))
+	w.rememberSelect(s.category, prefComplaintsCategory, prefValues(true, crm.ComplaintCategories))
+	w.rememberSelect(s.severity, prefComplaintsSeverity, prefValues(true, crm.Severities))
+	w.rememberSelect(s.period, prefComplaintsPeriod, complaintPeriods)
+}
+
 func (s *complaintsScreen) buildUI() {
 	s.status = widget.NewSelect(labelsOf(complaintStatuses, complaintStatusLabel), func(string) { s.reload() })
 	s.status.SetSelectedIndex(0)
@@ -155,6 +164,7 @@ func (s *complaintsScreen) buildUI() {
 		container.NewTabItemWithIcon(i18n.T("complaints.tab_analysis"), theme.GridIcon(), s.analysisBody),
 	)
 	s.root = container.NewBorder(container.NewVBox(filters, s.loadErr), nil, nil, nil, s.tabs)
+	s.restoreFilters()
 }
 
 func complaintStatusLabel(st crm.ComplaintStatus) string {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -49,6 +50,8 @@ type customersScreen struct {
 	seq      int               // increases with every query, so that a slow older answer is dropped
 	tags     []string
 	archID   int64 // the customer the undo bar restores
+	// tagsLoaded is set once the tag filter holds the book's tags (and the saved tag).
+	tagsLoaded bool
 }
 
 func newCustomersScreen(w *Window) *customersScreen {
@@ -117,6 +120,32 @@ func (s *customersScreen) buildUI() {
 	split := container.NewHSplit(left, container.NewBorder(container.NewVBox(s.undoBar, s.notice), nil, nil, nil, s.right))
 	split.SetOffset(0.36)
 	s.root = split
+	s.restoreFilters()
+}
+
+// restoreFilters puts back the filters and order of the last start (not the search text) and
+// remembers each change; the tag is put back when the tags are loaded (loadTags).
+func (s *customersScreen) restoreFilters() {
+	w := s.w
+	w.rememberSelect(s.tier, prefCustomersTier, prefValues(true, crm.Tiers))
+	w.rememberSelect(s.stage, prefCustomersStage, prefValues(true, crm.Stages))
+	w.rememberSelect(s.churn, prefCustomersChurn, prefValues(true, crm.ChurnStates))
+	w.rememberSelect(s.segment, prefCustomersSegment, prefValues(true, crm.Segments))
+	w.rememberSelect(s.suggested, prefCustomersSuggested, prefValues(true, crm.Tiers))
+	w.rememberSelect(s.sort, prefCustomersSort, prefValues(false, crm.CustomerSorts))
+	changed := s.tag.OnChanged
+	s.tag.OnChanged = func(opt string) {
+		if s.tagsLoaded {
+			tag := ""
+			if i := s.tag.SelectedIndex(); i > 0 && i-1 < len(s.tags) {
+				tag = s.tags[i-1]
+			}
+			saveFilter(w.app.Preferences(), prefCustomersTag, tag)
+		}
+		if changed != nil {
+			changed(opt)
+		}
+	}
 }
 
 func (s *customersScreen) newRow() fyne.CanvasObject {
@@ -253,6 +282,17 @@ func (s *customersScreen) loadTags() {
 			cur := ""
 			if i := s.tag.SelectedIndex(); i > 0 && i-1 < len(s.tags) {
 				cur = s.tags[i-1]
+			}
+			if !s.tagsLoaded { // the first load: the tag of the last start, if it still exists
+				p := s.w.app.Preferences()
+				if saved, ok := savedFilter(p, prefCustomersTag); ok {
+					if slices.Contains(tags, saved) {
+						cur = saved
+					} else {
+						p.RemoveValue(prefCustomersTag)
+					}
+				}
+				s.tagsLoaded = true
 			}
 			s.tags = tags
 			opts := append([]string{i18n.T("customers.all_tags")}, tags...)

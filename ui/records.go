@@ -126,6 +126,18 @@ func (s *recordsScreen) buildUI() {
 		container.NewBorder(nil, nil, who, nil, s.count),
 		s.filterErr)
 	s.root = container.NewBorder(top, nil, nil, nil, container.NewStack(s.table, container.NewVBox(s.empty)))
+	s.restoreFilters()
+}
+
+// restoreFilters puts back the date range, kind and channel of the last start and remembers each
+// change (a date is remembered once it reads as one).
+func (s *recordsScreen) restoreFilters() {
+	w := s.w
+	validDate := func(text string) bool { _, ok := parseOptionalDate(text); return ok }
+	w.rememberEntry(s.from, prefRecordsFrom, validDate)
+	w.rememberEntry(s.to, prefRecordsTo, validDate)
+	w.rememberSelect(s.kind, prefRecordsKind, prefValues(true, crm.RecordKinds))
+	w.rememberSelect(s.channel, prefRecordsChannel, prefValues(true, crm.Channels))
 }
 
 // readQuery turns the filter bar into a query; a date that does not parse is reported and
@@ -191,7 +203,7 @@ func (s *recordsScreen) reload() {
 				s.empty.SetText(i18n.T("records.none_yet"))
 				s.empty.Show()
 			default:
-				s.empty.SetText(i18n.T("records.no_match"))
+				s.empty.SetText(i18n.T("empty.records_no_match"))
 				s.empty.Show()
 			}
 			s.table.ScrollToTop()

@@ -40,6 +40,28 @@ func TestScreenshots(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// An empty book: each screen says what to do next.
+	for _, l := range []i18n.Lang{i18n.ZhHans, i18n.English} {
+		w, _ := newTestWindow(t, l)
+		w.app.Settings().SetTheme(fixedTheme(theme.VariantLight))
+		shot(w, "empty-today_"+string(l))
+		w.show(w.customers)
+		shot(w, "empty-customers_"+string(l))
+		if l == i18n.ZhHans {
+			w.show(w.records)
+			shot(w, "empty-records_"+string(l))
+			w.show(w.events)
+			shot(w, "empty-events_"+string(l))
+			w.show(insightsOf(t, w))
+			shot(w, "empty-insights_"+string(l))
+			w.showShortcuts()
+			shot(w, "help-shortcuts_"+string(l))
+			w.shortcutsDialog.Hide()
+			w.showAbout()
+			shot(w, "help-about_"+string(l))
+			w.aboutDialog.Hide()
+		}
+	}
 	for _, l := range []i18n.Lang{i18n.ZhHans, i18n.English} {
 		w, st := newTestWindow(t, l)
 		w.app.Settings().SetTheme(fixedTheme(theme.VariantLight))

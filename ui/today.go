@@ -27,6 +27,8 @@ type todayScreen struct {
 	plan      crm.Plan
 	templates map[string]string
 	loading   int // generation of the latest load
+	// noCustomers is set when the book has no customer yet (the empty state says how to begin).
+	noCustomers bool
 	// busy holds the items (and holiday groups) whose done is being saved: a second tap
 	// before the reload logs nothing more.
 	busy map[string]bool
@@ -46,6 +48,7 @@ type todayScreen struct {
 	snoozeDialog  dialog.Dialog
 	snoozeChoices []*widget.Button // tomorrow, +3, +7 days
 	snoozeDate    *widget.DateEntry
+	ics           *todayICS // 导出到日历 (todayics.go)
 }
 
 // planColumn is one question: its title, its rows and the list showing them.
@@ -56,8 +59,10 @@ type planColumn struct {
 	list     *widget.List
 	empty    *widget.Label
 	emptyBox *fyne.Container // the empty state, centred in the column's width
-	stack    *fyne.Container
-	screen   *todayScreen
+	// start holds the first steps (new customer, import) shown while the book has no customer.
+	start  *fyne.Container
+	stack  *fyne.Container
+	screen *todayScreen
 }
 
 // planRow is an item, or a group of holiday items.
@@ -92,7 +97,7 @@ func (s *todayScreen) buildUI() {
 	s.note.Hide()
 	header := container.NewBorder(nil, nil,
 		container.NewHBox(s.prevDay, s.todayBtn, s.nextDay, container.NewGridWrap(fyne.NewSize(150, s.dateEntry.MinSize().Height), s.dateEntry)),
-		nil, container.NewBorder(nil, nil, s.dayLabel, nil, s.expired))
+		s.newICSButton(), container.NewBorder(nil, nil, s.dayLabel, nil, s.expired))
 	var cols [3]fyne.CanvasObject
 	for i, key := range []string{"maintain", "invite", "serve"} {
 		c := &planColumn{key: key, screen: s}
@@ -214,7 +219,17 @@ func (c *planColumn) build() {
 	c.empty = widget.NewLabel("")
 	c.empty.Wrapping = fyne.TextWrapWord
 	c.empty.Alignment = fyne.TextAlignCenter
-	c.emptyBox = container.NewVBox(layout.NewSpacer(), c.empty, layout.NewSpacer())
+	newBtn := widget.NewButtonWithIcon(i18n.T("empty.new_customer"), theme.ContentAddIcon(), func() {
+		c.screen.w.show(c.screen.w.customers)
+		c.screen.w.customers.onNew()
+	})
+	newBtn.Importance = widget.HighImportance
+	c.start = container.NewCenter(container.NewHBox(newBtn))
+	if c.screen.w.opts.Importer != nil {
+		c.start.Objects[0].(*fyne.Container).Add(widget.NewButtonWithIcon(i18n.T("empty.import"), theme.UploadIcon(), c.screen.w.onImport))
+	}
+	c.start.Hide()
+	c.emptyBox = container.NewVBox(layout.NewSpacer(), c.empty, c.start, layout.NewSpacer())
 	// Until the first load, the (blank) empty state: a list is as wide as its row, and the
 	// columns must not be laid out to that.
 	c.stack = container.NewStack(c.emptyBox)
@@ -402,6 +417,12 @@ func (s *todayScreen) reload() {
 		if err == nil {
 			tpl, err = book.Templates(ctx, lang)
 		}
+		// An empty plan may be an empty book: then the screen says how to begin.
+		noCustomers := false
+		if err == nil && len(plan.Maintain)+len(plan.Invite)+len(plan.Serve) == 0 {
+			res, serr := book.Search(ctx, crm.CustomerQuery{})
+			noCustomers = serr == nil && len(res) == 0
+		}
 		return func() {
 			if gen != s.loading {
 				return
@@ -411,6 +432,7 @@ func (s *todayScreen) reload() {
 				return
 			}
 			s.plan, s.templates = plan, tpl
+			s.noCustomers = noCustomers
 			s.show()
 			if !s.w.notified && day == s.w.today() {
 				s.w.notified = true
@@ -439,6 +461,11 @@ func (s *todayScreen) show() {
 		titles[i] = c.title.Text
 		if len(rows) == 0 {
 			c.empty.SetText(i18n.T(emptyKey(c.key)))
+			c.start.Hide()
+			if s.noCustomers && c.key == "maintain" {
+				c.empty.SetText(i18n.T("empty.today_no_customers"))
+				c.start.Show()
+			}
 			c.stack.Objects = []fyne.CanvasObject{c.emptyBox}
 		} else {
 			c.stack.Objects = []fyne.CanvasObject{c.list}

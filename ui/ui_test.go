@@ -14,6 +14,7 @@ import (
 	"carebook/assets/i18n"
 	"carebook/crm"
 	"carebook/store"
+	"carebook/store/ics"
 	"carebook/store/imports"
 	"carebook/store/xlsx"
 )
@@ -38,10 +39,15 @@ func newTestWindow(t *testing.T, l i18n.Lang) (*Window, *store.Store) {
 		lang = "en"
 	}
 	w := NewWindow(a, Options{Book: st, Version: "test", Now: func() time.Time { return testNow }, manual: true,
-		Importer: imports.Importer{Lang: lang}, Import: testImport})
+		Importer: imports.Importer{Lang: lang}, Import: testImport, Calendar: testCalendar})
 	w.Window().Resize(fyne.NewSize(1180, 760))
 	w.Wait()
 	return w, st
+}
+
+// testCalendar is the window's CalendarFunc as main wires it: store/ics.
+func testCalendar(path, name string, alarm time.Duration, now time.Time, entries []crm.CalendarEntry) error {
+	return ics.WriteFile(path, entries, ics.Options{Name: name, Stamp: now, Alarm: alarm})
 }
 
 // testImport is the window's ImportFunc as main wires it: store.Import on the open book.
