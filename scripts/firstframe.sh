@@ -23,7 +23,12 @@ Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 app=""
 cleanup() {
-	if [ -n "$app" ]; then kill "$app" 2>/dev/null || true; wait "$app" 2>/dev/null || true; fi
+	if [ -n "$app" ]; then
+		kill "$app" 2>/dev/null || true
+		for _ in $(seq 1 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$app" 2>/dev/null || true
+		wait "$app" 2>/dev/null || true
+	fi
 	kill "$xvfb" 2>/dev/null || true
 	rm -rf "$tmp"
 }

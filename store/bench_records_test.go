@@ -7,162 +7,87 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
 	"carebook/crm"
+	"carebook/store/benchbook"
 )
 
 // The book of the record benchmarks (PRODUCT.md §8): benchCustomers customers,
-// benchPurchases purchases and benchRecords records over three years, inserted with the bulk
-// API in batches like the demo generator's. It is built once and kept under os.TempDir(), keyed
-// by its size, so that later runs reuse it (CAREBOOK_BENCH_REBUILD=1 builds it again).
+// benchPurchases purchases and benchRecords records over three years, plus the card customer
+// (benchbook.CardName: exactly 50 purchases and 200 records), built by benchbook and kept under
+// os.TempDir(), keyed by its size, so that later runs reuse it (CAREBOOK_BENCH_REBUILD=1 builds
+// it again). smallBook is a tenth of it, for the growth from 10,000 to 100,000 customers.
 const (
 	benchPurchases = 1_000_000
 	benchRecords   = 2_000_000
-	// benchBatch is the number of customers whose history goes in one InsertPurchases and one
-	// InsertRecords call (about 100,000 records).
-	benchBatch = 5_000
+	benchBatch     = benchbook.Batch
+	smallCustomers = 10_000
 )
 
-var (
-	benchFirstDay = crm.MustDate("2023-03-01")
-	benchLastDay  = crm.MustDate("2026-02-28")
-	// benchHolidays get a burst of greetings, as a holiday's bulk "greeted" gives.
-	benchHolidays = []crm.Date{crm.MustDate("2024-02-10"), crm.MustDate("2025-01-29"), crm.MustDate("2026-02-17")}
-)
+var benchHolidays = benchbook.Holidays
 
-// syntheticHistory returns the purchases and records of customers ids[i] (i in [lo, hi)):
-// perCustomerP purchases and perCustomerR records each on average, spread over the three years,
-// one customer after the other (as the demo generator writes them). A fifth of the customers
-// get a greeting on each of benchHolidays.
+// syntheticHistory returns the purchases and records of customers ids[i] (i in [lo, hi))
+// (benchbook.History).
 func syntheticHistory(r *rand.Rand, ids []int64, lo, hi, perP, perR int) ([]crm.Purchase, []crm.Record) {
-	span := benchLastDay.Sub(benchFirstDay) + 1
-	var ps []crm.Purchase
-	var rs []crm.Record
-	items := []string{"面霜", "精华液", "洗面奶", "面膜套装", "防晒霜", "口红", "香水"}
-	contents := []string{"电话回访，使用感受良好", "微信问候，发送保养提示", "到店服务，做了皮肤检测", "邀约参加会员日", "跟进投诉处理结果"}
-	for i := lo; i < hi; i++ {
-		id := ids[i]
-		for range perP/2 + r.IntN(perP+1) {
-			ps = append(ps, crm.Purchase{CustomerID: id, Date: benchFirstDay.AddDays(r.IntN(span)),
-				Amount: crm.Money(100 * (50 + r.IntN(3000))), Items: items[r.IntN(len(items))],
-				Channel: crm.SaleChannels[r.IntN(2)]})
-		}
-		n := perR/2 + r.IntN(perR+1)
-		for j := range n {
-			day := benchFirstDay.AddDays(r.IntN(span))
-			kind := crm.RecordKinds[r.IntN(len(crm.RecordKinds))]
-			if j < len(benchHolidays) && r.IntN(5) == 0 {
-				day, kind = benchHolidays[j], crm.KindGreeting
-			}
-			y, m, d := day.YMD()
-			rec := crm.Record{CustomerID: id,
-				At:   time.Date(y, m, d, 8+r.IntN(13), r.IntN(60), r.IntN(60), 0, time.UTC),
-				Kind: kind, Channel: crm.Channels[r.IntN(len(crm.Channels))],
-				Content: contents[r.IntN(len(contents))], Feedback: "满意"}
-			if r.IntN(4) == 0 {
-				rec.NextStep, rec.NextDate = "再次回访", day.AddDays(7+r.IntN(30))
-			}
-			rs = append(rs, rec)
-		}
-	}
-	return ps, rs
+	return benchbook.History(r, ids, lo, hi, perP, perR)
 }
 
-var bigBook struct {
-	once sync.Once
-	s    *Store
-	err  error
+var bigBooks struct {
+	mu    sync.Mutex
+	books map[int]*Store
 }
+
+// benchSizes are the sizes of the figure benchmarks: sub-benchmarks customers=N.
+var benchSizes = []int{smallCustomers, benchCustomers}
 
 // recordsBook returns the big book, building it when it is not cached yet.
 func recordsBook(b *testing.B) *Store {
 	b.Helper()
-	bigBook.once.Do(func() {
-		migs, err := embeddedMigrations()
-		if err != nil {
-			bigBook.err = err
-			return
-		}
-		// Keyed by size and schema (an older book would be migrated, and backed up first).
-		path := filepath.Join(os.TempDir(), fmt.Sprintf("carebook-bench-%d-%d-%d-s%d.db",
-			benchCustomers, benchPurchases, benchRecords, len(migs)))
-		if os.Getenv("CAREBOOK_BENCH_REBUILD") != "" {
-			os.Remove(path)
-		}
-		if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-			if bigBook.err = buildRecordsBook(path); bigBook.err != nil {
-				return
-			}
-		}
-		bigBook.s, bigBook.err = Open(context.Background(), path)
-	})
-	if bigBook.err != nil {
-		b.Fatal(bigBook.err)
-	}
-	return bigBook.s
+	return recordsBookOf(b, benchCustomers)
 }
 
-// buildRecordsBook writes the big book to path (through a temporary file, so that an
-// interrupted build is not reused) and logs the bulk insert rates.
-func buildRecordsBook(path string) error {
+// recordsBookOf returns the book of customers customers with 10 purchases and 20 records a
+// customer on average, built (or completed with the card customer) when needed, and opened
+// once per test binary.
+func recordsBookOf(b *testing.B, customers int) *Store {
+	b.Helper()
+	bigBooks.mu.Lock()
+	defer bigBooks.mu.Unlock()
+	if s := bigBooks.books[customers]; s != nil {
+		return s
+	}
+	// Keyed by size and schema (an older book would be migrated, and backed up first).
+	path := benchbook.Path(SchemaVersion(), customers, customers*10, customers*20)
+	if os.Getenv("CAREBOOK_BENCH_REBUILD") != "" {
+		os.Remove(path)
+	}
 	ctx := context.Background()
-	tmp := path + ".tmp"
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(tmp + suffix)
+	open := func(ctx context.Context, path string) (benchbook.Book, error) { return Open(ctx, path) }
+	if err := benchbook.Ensure(ctx, path, customers, customers*10, customers*20, open); err != nil {
+		b.Fatal(err)
 	}
-	s, err := Open(ctx, tmp)
+	s, err := Open(ctx, path)
 	if err != nil {
-		return err
+		b.Fatal(err)
 	}
-	defer s.Close()
-	start := time.Now()
-	cs := syntheticCustomers(benchCustomers, 1)
-	if err := s.InsertCustomers(ctx, cs); err != nil {
-		return err
+	if bigBooks.books == nil {
+		bigBooks.books = map[int]*Store{}
 	}
-	ids := make([]int64, len(cs))
-	for i := range cs {
-		ids[i] = cs[i].ID
+	bigBooks.books[customers] = s
+	return s
+}
+
+// closeRecordsBooks closes the books of recordsBookOf (TestMain).
+func closeRecordsBooks() {
+	bigBooks.mu.Lock()
+	defer bigBooks.mu.Unlock()
+	for _, s := range bigBooks.books {
+		s.Close()
 	}
-	fmt.Fprintf(os.Stderr, "bench book: %d customers in %v\n", len(cs), time.Since(start).Round(time.Millisecond))
-	r := rand.New(rand.NewPCG(3, 4))
-	var tp, tr time.Duration
-	var np, nr int
-	var slowest time.Duration
-	for lo := 0; lo < len(ids); lo += benchBatch {
-		hi := min(lo+benchBatch, len(ids))
-		ps, rs := syntheticHistory(r, ids, lo, hi, benchPurchases/benchCustomers, benchRecords/benchCustomers)
-		t0 := time.Now()
-		if err := s.InsertPurchases(ctx, ps); err != nil {
-			return err
-		}
-		t1 := time.Now()
-		if err := s.InsertRecords(ctx, rs); err != nil {
-			return err
-		}
-		t2 := time.Now()
-		tp, tr, np, nr = tp+t1.Sub(t0), tr+t2.Sub(t1), np+len(ps), nr+len(rs)
-		slowest = max(slowest, t2.Sub(t1))
-	}
-	fmt.Fprintf(os.Stderr, "bench book: %d purchases in %v (%.0f/s), %d records in %v (%.0f/s; slowest batch of ~%d: %v); total %v\n",
-		np, tp.Round(time.Millisecond), float64(np)/tp.Seconds(), nr, tr.Round(time.Millisecond),
-		float64(nr)/tr.Seconds(), nr/(len(ids)/benchBatch), slowest.Round(time.Millisecond),
-		time.Since(start).Round(time.Second))
-	// Archive a few customers, as a real book has.
-	for _, id := range []int64{17, 4242, 77777} {
-		if err := s.ArchiveCustomer(ctx, id); err != nil {
-			return err
-		}
-	}
-	if err := s.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }
 
 // latency runs f in a loop and reports its 95th percentile.

@@ -94,6 +94,9 @@ func (s *Store) Import(ctx context.Context, b *crm.ImportBatch, o ImportOptions)
 
 	var p *importPlan
 	err := s.bulkTx(ctx, false, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", importCacheKiB)); err != nil {
+			return err
+		}
 		var err error
 		if p, err = s.resolveImport(ctx, tx, b); err != nil {
 			return err
@@ -110,6 +113,9 @@ func (s *Store) Import(ctx context.Context, b *crm.ImportBatch, o ImportOptions)
 	p.committed(s)
 	return nil
 }
+
+// importCacheKiB is the page cache of an import's connection (negative: KiB).
+var importCacheKiB = -16384
 
 // importDryRun is Import with DryRun: a read-only transaction (on a connection with the page
 // cache of the bulk writes: the look-ups seek all over a big book).
@@ -198,6 +204,9 @@ type importPlan struct {
 	serve              *servePlan // services, complaints and events (importserve.go); nil when none
 
 	cellIndex map[int]map[int]int // table → ImportRow.Line → index in Rows, built when needed
+	// indexDropped: more than indexPutMost cards were written with new keys, so the search
+	// index is dropped after the commit (the cards' keys are dropped once written).
+	indexDropped bool
 }
 
 // resolveImport reads what the batch needs from the book through q and decides what every row
@@ -242,23 +251,25 @@ func checkEvery(ctx context.Context, i int) error {
 }
 
 // prepareCustomers returns copies of the batch's customer cards, normalised, and their field
-// errors; it notes the highest C-number they give.
-func (p *importPlan) prepareCustomers() ([]crm.Customer, []crm.Errors) {
+// errors; it notes the highest C-number they give. A card that creates a customer is written
+// from its copy here (one copy of every card, not two: 100,000 cards are some 45 MB).
+func (p *importPlan) prepareCustomers() ([]importCard, []crm.Errors) {
 	ics := p.b.Customers
-	cards := make([]crm.Customer, len(ics))
+	cards := make([]importCard, len(ics))
 	invalid := make([]crm.Errors, len(ics))
 	// Phone parsing costs as much as the writes: it runs on every core.
 	parallel(len(ics), func(i int) {
 		if p.results[ics[i].Row].Action == crm.ImportSkipRow {
 			return
 		}
-		cards[i] = cloneCard(&ics[i].Customer)
-		cards[i].ID = 0
-		invalid[i] = prepareFast(&cards[i])
+		c := &cards[i].card
+		*c = cloneCard(&ics[i].Customer)
+		c.ID = 0
+		invalid[i] = prepareFast(c)
 	})
 	for i := range cards {
 		if len(invalid[i]) == 0 {
-			p.lastCode = max(p.lastCode, codeNumber(cards[i].Code))
+			p.lastCode = max(p.lastCode, codeNumber(cards[i].card.Code))
 		}
 	}
 	return cards, invalid
@@ -275,8 +286,10 @@ func cloneCard(c *crm.Customer) crm.Customer {
 	return out
 }
 
-// customer resolves customer row i (its normalised card c, invalid its field errors).
-func (p *importPlan) customer(i int, c *crm.Customer, invalid crm.Errors) {
+// customer resolves customer row i (its normalised card prepared.card, invalid its field
+// errors); prepared becomes the customer to write when the row creates one.
+func (p *importPlan) customer(i int, prepared *importCard, invalid crm.Errors) {
+	c := &prepared.card
 	res := &p.results[p.b.Customers[i].Row]
 	if len(invalid) > 0 {
 		res.Action = crm.ImportSkipRow
@@ -285,7 +298,7 @@ func (p *importPlan) customer(i int, c *crm.Customer, invalid crm.Errors) {
 	}
 	t := p.match(c)
 	if t == nil {
-		t = &importCard{card: *c}
+		t = prepared
 		t.card.Archived = false
 		if t.card.Code == "" {
 			p.lastCode++
@@ -482,6 +495,28 @@ func (p *importPlan) explicit(res *crm.ImportRowResult, field string) bool {
 	return false
 }
 
+// importExplicitFields are the fields whose cells explicit reads: the only cells of a batch's
+// tables that Import looks at.
+var importExplicitFields = []string{"gender", "tier", "do_not_disturb", "created"}
+
+// ImportColumnsRead returns the indexes of the columns, of a table read with m, whose cells
+// Import reads (to tell an update's blank cell from a missing one; of the other columns it reads
+// only which fields they hold): a batch that no preview shows any more may put those columns
+// first, in that order, in its tables' headers and mappings, the other columns after them, and
+// keep only those cells in its rows, and Import gives the same result.
+func ImportColumnsRead(m crm.ImportMapping) []int {
+	if m.Kind != crm.ImportCustomers {
+		return nil
+	}
+	var keep []int
+	for j, c := range m.Columns {
+		if slices.Contains(importExplicitFields, c.Field) {
+			keep = append(keep, j)
+		}
+	}
+	return keep
+}
+
 // importBlanks are the texts that mean "nothing" in a structured cell (as store/imports reads
 // them).
 var importBlanks = map[string]bool{"-": true, "--": true, "—": true, "/": true, "无": true, "暂无": true,
@@ -589,19 +624,19 @@ func (p *importPlan) find(code, phone string) (importLink, bookCustomer, bool) {
 
 // readBook finds the book's customers that have a code or a phone of the batch, and loads the
 // cards of those the customer rows may update.
-func (p *importPlan) readBook(ctx context.Context, q querier, cards []crm.Customer) error {
+func (p *importPlan) readBook(ctx context.Context, q querier, cards []importCard) error {
 	var codes, phones []string
 	candidates := map[string]bool{} // keys of customer rows
 	for i := range cards {
-		if cards[i].Name == "" { // skipped (or invalid: it cannot be written)
+		if cards[i].card.Name == "" { // skipped (or invalid: it cannot be written)
 			continue
 		}
-		if c := cards[i].Code; c != "" { // matched by its code only
+		if c := cards[i].card.Code; c != "" { // matched by its code only
 			codes = append(codes, c)
 			candidates["c"+c] = true
 			continue
 		}
-		for _, ph := range cards[i].Phones {
+		for _, ph := range cards[i].card.Phones {
 			phones = append(phones, ph)
 			candidates["p"+ph] = true
 		}
@@ -944,8 +979,16 @@ func (p *importPlan) write(ctx context.Context, tx *sql.Tx, report func(done, to
 	// (which may add dates of its own).
 	nw := newNewCardWriter(tx, p.ts)
 	defer nw.close()
+	keyed := 0 // cards written with new keys so far
 	for i, t := range p.cards {
 		keys(i)
+		if t.key != "" {
+			if keyed++; keyed > indexPutMost {
+				// committed drops the search index: the keys of the cards written from now on
+				// are not needed once written (10 MB per 100,000 cards).
+				p.indexDropped = true
+			}
+		}
 		if t.stored == nil {
 			id, err := nw.add(exec, tx, &t.card, t.key, t.sort)
 			if err != nil {
@@ -959,6 +1002,9 @@ func (p *importPlan) write(ctx context.Context, tx *sql.Tx, report func(done, to
 			if err := p.writeCard(exec, tx, st, t); err != nil {
 				return fmt.Errorf("customer %s: %w", t.card.Code, err)
 			}
+		}
+		if p.indexDropped {
+			t.key, t.sort = "", ""
 		}
 		if err := pr.add(1); err != nil {
 			return err
@@ -1207,7 +1253,7 @@ func (p *importPlan) committed(s *Store) {
 			written++
 		}
 	}
-	if written > indexPutMost {
+	if written > indexPutMost || p.indexDropped {
 		s.indexDrop()
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"carebook/crm"
+	"carebook/store"
 )
 
 // Translation keys of the problems Convert reports (besides crm's err.* keys of validation:
@@ -59,6 +60,15 @@ const (
 // crm.ValidatePurchase/ValidateRecord as if linked (the store links them). A record without a
 // kind is routine (常规维护); without a channel, other; a purchase without a channel, offline.
 func Convert(tables []crm.ImportTable, mappings []crm.ImportMapping, today crm.Date) *crm.ImportBatch {
+	return convert(tables, mappings, today, false)
+}
+
+// convert is Convert; with compact, each table keeps only the cells store.Import reads
+// (store.ImportColumnsRead: their columns first), its rows cut down chunk by chunk as soon as they are converted so
+// that the cells of the whole file (32 bytes each: 100 MB for 100,000 rows of 31 columns) and
+// the converted cards are never all in memory together. Only a batch that no preview shows may
+// be compacted.
+func convert(tables []crm.ImportTable, mappings []crm.ImportMapping, today crm.Date, compact bool) *crm.ImportBatch {
 	b := &crm.ImportBatch{Tables: tables, Mappings: make([]crm.ImportMapping, len(tables))}
 	rows := 0
 	for i := range tables {
@@ -76,27 +86,42 @@ func Convert(tables []crm.ImportTable, mappings []crm.ImportMapping, today crm.D
 	for ti := range tables {
 		t, m := &tables[ti], &b.Mappings[ti]
 		pl := newPlan(t, m)
+		var done func([]crm.ImportRow)
+		var keep []int
+		if compact {
+			keep = store.ImportColumnsRead(*m)
+			done = func(rows []crm.ImportRow) { compactRows(rows, keep) }
+		}
+		converted := true
 		switch m.Kind {
 		case crm.ImportCustomers:
 			b.Customers = slices.Grow(b.Customers, len(t.Rows))
-			convertRows(pl, ti, t.Rows, cv.customer, func(c *crm.Customer, res crm.ImportRowResult) {
+			convertRows(pl, ti, t.Rows, done, cv.customer, func(c *crm.Customer, res crm.ImportRowResult) {
 				cv.commitCustomer(pl, c, res)
 			})
 		case crm.ImportPurchases:
 			b.Purchases = slices.Grow(b.Purchases, len(t.Rows))
-			convertRows(pl, ti, t.Rows, cv.purchase, collect(b, &b.Purchases, func(p *crm.ImportPurchase) *int { return &p.Row }))
+			convertRows(pl, ti, t.Rows, done, cv.purchase, collect(b, &b.Purchases, func(p *crm.ImportPurchase) *int { return &p.Row }))
 		case crm.ImportServices:
 			sv := b.Serve()
-			convertRows(pl, ti, t.Rows, cv.service, collect(b, &sv.Services, func(v *crm.ImportService) *int { return &v.Row }))
+			convertRows(pl, ti, t.Rows, done, cv.service, collect(b, &sv.Services, func(v *crm.ImportService) *int { return &v.Row }))
 		case crm.ImportComplaints:
 			sv := b.Serve()
-			convertRows(pl, ti, t.Rows, cv.complaint, collect(b, &sv.Complaints, func(c *crm.ImportComplaint) *int { return &c.Row }))
+			convertRows(pl, ti, t.Rows, done, cv.complaint, collect(b, &sv.Complaints, func(c *crm.ImportComplaint) *int { return &c.Row }))
 		case crm.ImportEvents:
 			sv := b.Serve()
-			convertRows(pl, ti, t.Rows, cv.event, collect(b, &sv.Events, func(e *crm.ImportEvent) *int { return &e.Row }))
+			convertRows(pl, ti, t.Rows, done, cv.event, collect(b, &sv.Events, func(e *crm.ImportEvent) *int { return &e.Row }))
 		case crm.ImportRecords:
 			b.Records = slices.Grow(b.Records, len(t.Rows))
-			convertRows(pl, ti, t.Rows, cv.record, collect(b, &b.Records, func(r *crm.ImportRecord) *int { return &r.Row }))
+			convertRows(pl, ti, t.Rows, done, cv.record, collect(b, &b.Records, func(r *crm.ImportRecord) *int { return &r.Row }))
+		default:
+			converted = false
+		}
+		if compact {
+			if !converted {
+				compactRows(t.Rows, keep)
+			}
+			compactTable(t, m, keep)
 		}
 	}
 	return b
@@ -120,9 +145,10 @@ func collect[T any](b *crm.ImportBatch, list *[]T, row func(*T) *int) func(*T, c
 const chunkRows = 4096
 
 // convertRows converts rows with convert, in chunks whose rows are converted in parallel (a row's
-// conversion reads nothing but its own cells), and hands each non-empty row to commit in order.
-// The next chunk is converted while the last one is committed.
-func convertRows[T any](p *plan, ti int, rows []crm.ImportRow, convert func(*plan, int, *crm.ImportRow) (T, crm.ImportRowResult),
+// conversion reads nothing but its own cells), and hands each non-empty row to commit in order,
+// then the chunk to done (when not nil). The next chunk is converted while the last one is
+// committed.
+func convertRows[T any](p *plan, ti int, rows []crm.ImportRow, done func([]crm.ImportRow), convert func(*plan, int, *crm.ImportRow) (T, crm.ImportRowResult),
 	commit func(*T, crm.ImportRowResult)) {
 	type out struct {
 		v     T
@@ -162,8 +188,56 @@ func convertRows[T any](p *plan, ti int, rows []crm.ImportRow, convert func(*pla
 			if !buf[i].empty {
 				commit(&buf[i].v, buf[i].res)
 			}
+			buf[i] = out{} // nothing of a committed row stays reachable from here
+		}
+		if done != nil {
+			done(chunk)
 		}
 	}
+}
+
+// compactRows cuts rows down to their cells of the columns keep (a blank cell where a row is
+// shorter), their texts copied out of the row's text, all from one allocation: the cells the
+// rows were read with are left to the garbage collector.
+func compactRows(rows []crm.ImportRow, keep []int) {
+	cells := make([]crm.ImportCell, len(keep)*len(rows))
+	for i := range rows {
+		r := &rows[i]
+		row := cells[i*len(keep) : (i+1)*len(keep) : (i+1)*len(keep)]
+		for k, j := range keep {
+			if j < len(r.Cells) {
+				row[k] = r.Cells[j]
+				row[k].Text = strings.Clone(row[k].Text)
+			}
+		}
+		if len(row) == 0 {
+			row = nil
+		}
+		r.Cells = row
+	}
+}
+
+// compactTable reorders t's header and m's columns as compactRows cuts its rows: the columns
+// keep first, in that order, then the others (store.Import reads which fields they hold).
+func compactTable(t *crm.ImportTable, m *crm.ImportMapping, keep []int) {
+	n := max(len(t.Header), len(m.Columns))
+	order := slices.Clone(keep)
+	for j := range n {
+		if !slices.Contains(keep, j) {
+			order = append(order, j)
+		}
+	}
+	header := make([]string, 0, len(t.Header))
+	cols := make([]crm.ImportColumn, 0, len(m.Columns))
+	for _, j := range order {
+		if j < len(t.Header) {
+			header = append(header, t.Header[j])
+		}
+		if j < len(m.Columns) {
+			cols = append(cols, m.Columns[j])
+		}
+	}
+	t.Header, m.Columns = header, cols
 }
 
 // plan is how the columns of a table are read: each column's field and header.

@@ -96,7 +96,8 @@ func (im Importer) Apply(ctx context.Context, s *store.Store, b *crm.ImportBatch
 }
 
 // Prepare reads the files, guesses every mapping and converts them: the batch an import would
-// write, before Apply.
+// write, before Apply, with no preview to show — its tables keep only the columns Apply reads
+// (store.ImportColumnsRead), which leaves room for the import.
 func (im Importer) Prepare(ctx context.Context, paths []string, today crm.Date) (*crm.ImportBatch, error) {
 	tables, err := im.Read(ctx, paths, nil)
 	if err != nil {
@@ -106,7 +107,7 @@ func (im Importer) Prepare(ctx context.Context, paths []string, today crm.Date) 
 	for i := range tables {
 		mappings[i] = Guess(&tables[i])
 	}
-	return Convert(tables, mappings, today), nil
+	return convert(tables, mappings, today, true), nil
 }
 
 // GuessAs proposes how table t is read as kind (see the package function GuessAs).
