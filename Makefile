@@ -136,4 +136,4 @@ windows: fyne-tool
 	@file dist/carebook.exe 2>/dev/null || ls -l dist/carebook.exe
 
 clean:
-	rm -rf bin
+	rm -rf bin dist
