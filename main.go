@@ -171,6 +171,10 @@ func runGUI(args []string, stderr io.Writer) error {
 	opts.Book = book
 	w := ui.NewWindow(a, opts)
 	w.Window().ShowAndRun()
+	// Closing waits for a write in flight, checkpoints the WAL and removes the lock file.
+	if b := w.Book(); b != nil {
+		opts.Close(b)
+	}
 	return nil
 }
 

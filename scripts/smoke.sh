@@ -264,6 +264,8 @@ pass() {
   wait "$APP_PID" || status=$?
   APP_PID=""
   [ "$status" -eq 0 ] || fail "[$lang] the app quit with status $status"
+  # A book closed cleanly removes its lock file (and checkpoints its WAL).
+  [ ! -e "$BOOK.lock" ] || fail "[$lang] the app quit without closing the book: $BOOK.lock is left"
   say "[$lang] quit cleanly (status 0) $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s after File → Quit"
 }
 

@@ -215,6 +215,10 @@ func NewWindow(a fyne.App, opts Options) *Window {
 // Window returns the Fyne window, for ShowAndRun and tests.
 func (w *Window) Window() fyne.Window { return w.win }
 
+// Book is the book the window has open now (Settings › Customer book may have replaced the one
+// it started with): main closes it when the window is gone.
+func (w *Window) Book() Book { return w.book }
+
 // async runs work off the UI goroutine (queries, saves) and applies the function it returns on
 // the UI goroutine through fyne.Do.
 func (w *Window) async(work func() (apply func())) {
