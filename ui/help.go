@@ -110,7 +110,7 @@ func (w *Window) showAbout() {
 		v.Selectable = true
 		form.Append(f[0], v)
 	}
-	blurb := widget.NewLabel(i18n.T("help.about_blurb"))
+	blurb := widget.NewLabel(i18n.T("settings.about_text")) // the same words as Settings › About
 	blurb.Wrapping = fyne.TextWrapWord
 	head := container.NewHBox(container.NewGridWrap(fyne.NewSize(48, 48), widget.NewIcon(AppIcon)),
 		widget.NewLabelWithStyle(i18n.T("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
