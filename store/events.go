@@ -228,35 +228,30 @@ func nullDay(d crm.Date) any {
 // Invitations returns the invitations to event eventID, in the order they were first made (by
 // id), archived customers' included; none when there are none or no such event.
 func (s *Store) Invitations(ctx context.Context, eventID int64) ([]crm.Invitation, error) {
-	tx, err := s.readTx(ctx)
+	out, err := readAll(ctx, s, `SELECT `+invitationColumns+` FROM invitations
+		WHERE event_id = ? ORDER BY id`, []any{eventID}, scanInvitation)
 	if err != nil {
-		return nil, fmt.Errorf("load invitations: %w", err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT id, event_id, customer_id, status, date, note FROM invitations
-		WHERE event_id = ? ORDER BY id`, eventID)
-	if err != nil {
-		return nil, fmt.Errorf("load invitations: %w", err)
-	}
-	defer rows.Close()
-	var out []crm.Invitation
-	for rows.Next() {
-		var v crm.Invitation
-		var status string
-		var date sql.NullString
-		if err := rows.Scan(&v.ID, &v.EventID, &v.CustomerID, &status, &date, &v.Note); err != nil {
-			return nil, fmt.Errorf("load invitations: %w", err)
-		}
-		v.Status = crm.InvitationStatus(status)
-		if v.Date, err = parseDate(date); err != nil {
-			return nil, fmt.Errorf("load invitations: invitation %d: %w", v.ID, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("load invitations: %w", err)
 	}
 	return out, nil
+}
+
+// invitationColumns are the columns scanInvitation decodes.
+const invitationColumns = "id, event_id, customer_id, status, date, note"
+
+// scanInvitation decodes a row of invitationColumns.
+func scanInvitation(rows *sql.Rows, v *crm.Invitation) error {
+	var status string
+	var date sql.NullString
+	if err := rows.Scan(&v.ID, &v.EventID, &v.CustomerID, &status, &date, &v.Note); err != nil {
+		return err
+	}
+	v.Status = crm.InvitationStatus(status)
+	var err error
+	if v.Date, err = parseDate(date); err != nil {
+		return fmt.Errorf("invitation %d: %w", v.ID, err)
+	}
+	return nil
 }
 
 // EventFunnel counts the invitations to event eventID by status (archived customers' included);

@@ -53,23 +53,7 @@ func (s *Store) readServiceRows(ctx context.Context, from, to crm.Date, out *rin
 }
 
 func scanServiceRow(rows *sql.Rows, r *crm.ServiceSheetRow) error {
-	v := &r.Service
-	var date, kind, status, createdAt, updatedAt string
-	var done sql.NullString
-	if err := rows.Scan(&v.ID, &v.CustomerID, &date, &kind, &v.Title, &status, &done, &v.Notes,
-		&createdAt, &updatedAt, &r.CustomerCode, &r.CustomerName); err != nil {
-		return err
-	}
-	var err error
-	if v.Date, err = parseDay([]byte(date)); err != nil {
-		return fmt.Errorf("service %d: %w", v.ID, err)
-	}
-	if v.DoneDate, err = parseDate(done); err != nil {
-		return fmt.Errorf("service %d: %w", v.ID, err)
-	}
-	v.Kind, v.Status = crm.ServiceKind(kind), crm.ServiceStatus(status)
-	v.CreatedAt, v.UpdatedAt = parseStamp(createdAt), parseStamp(updatedAt)
-	return nil
+	return scanServiceWith(rows, &r.Service, &r.CustomerCode, &r.CustomerName)
 }
 
 // EachComplaint calls fn with every complaint of a customer not archived received in [from, to]

@@ -612,18 +612,8 @@ func readServeBook(ctx context.Context, q querier, ids []int64, names []string) 
 	if err != nil {
 		return nil, err
 	}
-	invs, err := queryAll(ctx, q, `SELECT id, event_id, customer_id, status, date, note FROM invitations
-		WHERE event_id`+in, []any{evList}, func(rows *sql.Rows, v *crm.Invitation) error {
-		var status string
-		var date sql.NullString
-		if err := rows.Scan(&v.ID, &v.EventID, &v.CustomerID, &status, &date, &v.Note); err != nil {
-			return err
-		}
-		v.Status = crm.InvitationStatus(status)
-		var err error
-		v.Date, err = parseDate(date)
-		return err
-	})
+	invs, err := queryAll(ctx, q, `SELECT `+invitationColumns+` FROM invitations WHERE event_id`+in,
+		[]any{evList}, scanInvitation)
 	if err != nil {
 		return nil, fmt.Errorf("find invitations: %w", err)
 	}
@@ -631,24 +621,6 @@ func readServeBook(ctx context.Context, q querier, ids []int64, names []string) 
 		sb.invitations[[2]int64{invs[i].EventID, invs[i].CustomerID}] = &invs[i]
 	}
 	return sb, nil
-}
-
-// queryAll reads every row of query through q with scan.
-func queryAll[T any](ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var v T
-		if err := scan(rows, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // scanComplaint decodes a row of complaintColumns (without steps).

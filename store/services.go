@@ -118,11 +118,15 @@ func (s *Store) loadServices(ctx context.Context, query string, args ...any) ([]
 }
 
 // scanService decodes a row of serviceColumns.
-func scanService(rows *sql.Rows, v *crm.Service) error {
+func scanService(rows *sql.Rows, v *crm.Service) error { return scanServiceWith(rows, v) }
+
+// scanServiceWith decodes a row of serviceColumns followed by the columns of extra.
+func scanServiceWith(rows *sql.Rows, v *crm.Service, extra ...any) error {
 	var date, kind, status, createdAt, updatedAt string
 	var done sql.NullString
-	if err := rows.Scan(&v.ID, &v.CustomerID, &date, &kind, &v.Title, &status, &done, &v.Notes,
-		&createdAt, &updatedAt); err != nil {
+	dest := append([]any{&v.ID, &v.CustomerID, &date, &kind, &v.Title, &status, &done, &v.Notes,
+		&createdAt, &updatedAt}, extra...)
+	if err := rows.Scan(dest...); err != nil {
 		return err
 	}
 	var err error

@@ -53,7 +53,12 @@ func readAll[T any](ctx context.Context, s *Store, query string, args []any, sca
 		return nil, err
 	}
 	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, query, args...)
+	return queryAll(ctx, tx, query, args, scan)
+}
+
+// queryAll reads every row of query through q with scan.
+func queryAll[T any](ctx context.Context, q querier, query string, args []any, scan func(*sql.Rows, *T) error) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
