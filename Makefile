@@ -38,28 +38,11 @@ test: vet
 	TZ=America/Los_Angeles $(GO) test -count=1 ./crm/...
 	@$(MAKE) --no-print-directory fuzz
 
-# Every fuzz target (func FuzzX in a _test.go file), one at a time (go test fuzzes one target
-# per run) for FUZZTIME each. A failing input is saved under the package's testdata/fuzz/FuzzX/
-# and from then on runs as a plain test case: keep it, and fix the code. New inputs are minimised
-# for a second at most (the default minute ate the whole run of a slow target), and the corpus
-# that earlier runs left in the Go cache is dropped first: it grows with every run, and
-# re-running it would take the whole FUZZTIME of a target before any new input.
+# Every fuzz target for FUZZTIME each; scripts/fuzz.sh says how failing inputs are kept and how
+# it tells Go 1.26's fuzz deadline race (golang/go#75804) from a failing input.
 FUZZTIME ?= 4s
 fuzz: setup
-	@echo "carebook: fuzzing each target for $(FUZZTIME)"
-	@$(GO) clean -fuzzcache
-	@n=0; out=$$(mktemp); \
-	for hit in $$(grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*' . | sed 's/:func /:/' | sort); do \
-		dir=$$(dirname "$${hit%%:*}"); name=$${hit##*:}; \
-		if ! $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 1s "$$dir/" >"$$out" 2>&1; then \
-			cat "$$out"; rm -f "$$out"; echo "carebook: fuzz target $$name in $$dir failed"; echo "fuzz: $$n passed, 1 failed"; exit 1; \
-		fi; \
-		execs=$$(grep -o 'execs: [0-9]*' "$$out" | tail -n 1 | cut -d' ' -f2); \
-		echo "  $$name ($$dir): $${execs:-no} executions beyond the seed corpus"; \
-		n=$$((n+1)); \
-	done; rm -f "$$out"; \
-	echo "carebook: $$n fuzz targets ran for $(FUZZTIME) each"; \
-	echo "fuzz: $$n passed, 0 failed"
+	@GO="$(GO)" FUZZTIME="$(FUZZTIME)" scripts/fuzz.sh
 
 # Demo data for trying things by hand: make demo N=100000
 N ?= 10000

@@ -229,6 +229,9 @@ func readSharedStrings(zf *zip.File) ([]string, error) {
 				if ns, n := attrByQName(s.attrs, "xmlns"); n != 1 || string(ns) != nsSpreadsheet {
 					return nil, errUnsupported
 				}
+				if err := checkTypedAttrs(s, typedSST); err != nil {
+					return nil, err // count="x": excelize cannot read the part
+				}
 				root = true
 			case s.depth() == 2 && !s.empty || s.depth() == 1 && s.empty:
 				if string(s.name) != "si" {
@@ -409,6 +412,7 @@ const (
 var (
 	typedPhoneticRun = map[string]attrKind{"sb": attrUint32, "eb": attrUint32}
 	typedPhoneticPr  = map[string]attrKind{"fontId": attrInt}
+	typedSST         = map[string]attrKind{"count": attrInt, "uniqueCount": attrInt}
 	typedFormula     = map[string]attrKind{"aca": attrBool, "dt2D": attrBool, "dtr": attrBool, "del1": attrBool,
 		"del2": attrBool, "ca": attrBool, "bx": attrBool, "si": attrInt}
 	typedColor = map[string]attrKind{"auto": attrBool, "indexed": attrInt, "theme": attrInt, "tint": attrFloat}
