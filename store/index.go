@@ -16,8 +16,11 @@ import (
 // the search keys are not scattered over the heap: the index is cut into chunks of a few
 // hundred customers, and each chunk keeps its customers' keys back to back in one string (the
 // summaries' Key fields point into it). A query is then a handful of strings.Index calls over
-// contiguous memory, and only the customers it hits are looked at. A write rebuilds the one
-// chunk it touches.
+// contiguous memory, and only the customers it hits are looked at.
+//
+// A chunk is never changed once it is in the index: a write replaces the one chunk it touches
+// with a changed copy. A search's answer (crm.SummaryList) can then point at the summaries it
+// found instead of copying them, and keeps its answer whatever is written after.
 
 // keySep ends every key in a chunk's blob. crm.NormalizeQuery drops control characters, so a
 // query never contains it and a match never spans two customers.
@@ -53,8 +56,10 @@ func (a place) less(b place) bool {
 	return a.code < b.code
 }
 
+// chunk is a run of customers in list order. Once in the index, it is read only: searches hand
+// out pointers to its summaries.
 type chunk struct {
-	sums  []crm.Summary // list order; never shared with callers (they get copies)
+	sums  []crm.Summary // list order
 	sorts []string
 	blob  string  // every sums[i].Key followed by keySep
 	ends  []int32 // ends[i]: offset in blob of the keySep after sums[i].Key
@@ -69,7 +74,15 @@ func (c *chunk) position(p place) int {
 	return sort.Search(len(c.sums), func(i int) bool { return !c.place(i).less(p) })
 }
 
-// rebuild lays the keys out in blob again and points the summaries' keys into it.
+// edited returns a new chunk of sums and sorts (which it keeps), its keys laid out.
+func edited(sums []crm.Summary, sorts []string) *chunk {
+	c := &chunk{sums: sums, sorts: sorts}
+	c.rebuild()
+	return c
+}
+
+// rebuild lays the keys out in blob again and points the summaries' keys into it; only for a
+// chunk not in the index yet.
 func (c *chunk) rebuild() {
 	n := 0
 	for i := range c.sums {
@@ -140,36 +153,39 @@ func (x *index) find(p place) (int, int) {
 
 // get returns the summary of customer id.
 func (x *index) get(id int64) (entry, bool) {
-	p, ok := x.places[id]
+	ci, i, ok := x.at(id)
 	if !ok {
-		return entry{}, false
-	}
-	ci, i := x.find(p)
-	if ci < 0 || i >= len(x.chunks[ci].sums) || x.chunks[ci].sums[i].ID != id {
 		return entry{}, false
 	}
 	c := x.chunks[ci]
 	return entry{sum: c.sums[i], sort: c.sorts[i]}, true
 }
 
-func (x *index) remove(id int64) {
+// at returns the chunk and position of customer id, or false.
+func (x *index) at(id int64) (ci, i int, ok bool) {
 	p, ok := x.places[id]
+	if !ok {
+		return 0, 0, false
+	}
+	ci, i = x.find(p)
+	if ci < 0 || i >= len(x.chunks[ci].sums) || x.chunks[ci].sums[i].ID != id {
+		return 0, 0, false
+	}
+	return ci, i, true
+}
+
+func (x *index) remove(id int64) {
+	ci, i, ok := x.at(id)
+	delete(x.places, id)
 	if !ok {
 		return
 	}
-	delete(x.places, id)
-	ci, i := x.find(p)
-	if ci < 0 || i >= len(x.chunks[ci].sums) || x.chunks[ci].sums[i].ID != id {
-		return
-	}
 	c := x.chunks[ci]
-	c.sums = slices.Delete(c.sums, i, i+1)
-	c.sorts = slices.Delete(c.sorts, i, i+1)
-	if len(c.sums) == 0 {
+	if len(c.sums) == 1 {
 		x.chunks = slices.Delete(x.chunks, ci, ci+1)
 		return
 	}
-	c.rebuild()
+	x.chunks[ci] = edited(slices.Delete(slices.Clone(c.sums), i, i+1), slices.Delete(slices.Clone(c.sorts), i, i+1))
 }
 
 func (x *index) put(e entry) {
@@ -178,24 +194,19 @@ func (x *index) put(e entry) {
 	x.places[e.sum.ID] = p
 	ci, i := x.find(p)
 	if ci < 0 {
-		c := &chunk{sums: []crm.Summary{e.sum}, sorts: []string{e.sort}}
-		c.rebuild()
-		x.chunks = []*chunk{c}
+		x.chunks = []*chunk{edited([]crm.Summary{e.sum}, []string{e.sort})}
 		return
 	}
 	c := x.chunks[ci]
-	c.sums = slices.Insert(c.sums, i, e.sum)
-	c.sorts = slices.Insert(c.sorts, i, e.sort)
-	if len(c.sums) < 2*chunkSize {
-		c.rebuild()
+	sums := slices.Insert(slices.Clone(c.sums), i, e.sum)
+	sorts := slices.Insert(slices.Clone(c.sorts), i, e.sort)
+	if len(sums) < 2*chunkSize {
+		x.chunks[ci] = edited(sums, sorts)
 		return
 	}
-	half := len(c.sums) / 2
-	d := &chunk{sums: slices.Clone(c.sums[half:]), sorts: slices.Clone(c.sorts[half:])}
-	c.sums, c.sorts = slices.Clip(c.sums[:half]), slices.Clip(c.sorts[:half])
-	c.rebuild()
-	d.rebuild()
-	x.chunks = slices.Insert(x.chunks, ci+1, d)
+	half := len(sums) / 2
+	x.chunks[ci] = edited(slices.Clip(sums[:half]), slices.Clip(sorts[:half]))
+	x.chunks = slices.Insert(x.chunks, ci+1, edited(sums[half:], sorts[half:]))
 }
 
 // search returns the summaries matching q, whose text is already normalised, in list order (or
@@ -203,21 +214,17 @@ func (x *index) put(e entry) {
 // text). bi is the classification of q.Day when q uses it (nil otherwise): each result gets its
 // insight, and the filters on the derived fields keep only classified customers that pass.
 //
-// The hits are gathered as pointers into the index, ranked and sorted as such, and copied once;
-// when they need neither (no text, list order), they are copied as they come.
-func (x *index) search(ctx context.Context, q Query, text string, bi *BookInsights) ([]crm.Summary, error) {
+// The answer points into the index's chunks (read only) and copies no summary.
+func (x *index) search(ctx context.Context, q Query, text string, bi *BookInsights) (crm.SummaryList, error) {
 	filtered := q.Stage != "" || q.Churn != "" || q.Segment != "" || q.Suggested != ""
-	direct := text == "" && q.Sort == crm.SortName
-	var hits []hit
-	var out []crm.Summary
+	// hits are the matches where the text starts a field of the key (name, initials, phone…),
+	// inner those where it only occurs inside one: the list shows hits first, then inner, each
+	// in list order (typing "zs" shows 张三 before 赵思彤).
+	var hits, inner []crm.SummaryRef
 	if text == "" && q.Tier == "" && q.Tag == "" && !filtered {
-		if direct {
-			out = make([]crm.Summary, 0, len(x.places))
-		} else {
-			hits = make([]hit, 0, len(x.places))
-		}
+		hits = make([]crm.SummaryRef, 0, len(x.places))
 	}
-	keep := func(s *crm.Summary) {
+	keep := func(s *crm.Summary, prefix bool) {
 		if s.Archived != q.Archived || (q.Tier != "" && s.Tier != q.Tier) || (q.Tag != "" && !slices.Contains(s.Tags, q.Tag)) {
 			return
 		}
@@ -228,72 +235,68 @@ func (x *index) search(ctx context.Context, q Query, text string, bi *BookInsigh
 				return
 			}
 		}
-		if direct {
-			out = append(out, *s)
-			out[len(out)-1].Insight = in
-			return
+		if prefix {
+			hits = append(hits, crm.SummaryRef{Sum: s, Insight: in})
+		} else {
+			inner = append(inner, crm.SummaryRef{Sum: s, Insight: in})
 		}
-		hits = append(hits, hit{s, in})
 	}
 	scan := text == "" || strings.IndexByte(text, keySep) >= 0 // (the latter never happens)
+	fieldStart := "\x00" + text                                // the text at the start of a field but the first
 	for ci, c := range x.chunks {
 		if ci%64 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return crm.SummaryList{}, err
 			}
 		}
 		if scan {
 			for i := range c.sums {
 				if s := &c.sums[i]; crm.MatchKey(s.Key, text) {
-					keep(s)
+					keep(s, crm.PrefixMatch(s.Key, text))
 				}
 			}
 			continue
 		}
+		// One pass over the chunk's keys: each match is followed to the end of its key, where the
+		// next search starts. Whether the text starts a field is told by what precedes the first
+		// match, or else by a field start later in the same key (as crm.PrefixMatch tells it).
 		i := 0
 		for off := 0; off < len(c.blob); {
 			j := strings.Index(c.blob[off:], text)
 			if j < 0 {
 				break
 			}
-			for int(c.ends[i]) < off+j {
+			at := off + j
+			for int(c.ends[i]) < at {
 				i++
 			}
-			keep(&c.sums[i])
-			off = int(c.ends[i]) + 1
+			start := 0
+			if i > 0 {
+				start = int(c.ends[i-1]) + 1
+			}
+			end := int(c.ends[i])
+			prefix := at == start || c.blob[at-1] == 0 || strings.Contains(c.blob[at:end], fieldStart)
+			keep(&c.sums[i], prefix)
+			off = end + 1
 			i++
 		}
 	}
-	if direct {
-		return out, nil
-	}
-	hits = rankPrefixFirst(hits, text)
+	hits = append(hits, inner...)
 	if q.Sort != crm.SortName {
 		hits = sortByInsight(hits, q.Sort)
 	}
-	out = make([]crm.Summary, len(hits))
-	for i, h := range hits {
-		out[i] = *h.sum
-		out[i].Insight = h.in
-	}
-	return out, nil
-}
-
-// hit is a summary a search found (in the index) and its insight.
-type hit struct {
-	sum *crm.Summary
-	in  *crm.Insight
+	return crm.NewSummaryList(hits), nil
 }
 
 // sortByInsight orders hits by o's key of their insights, stably; those without a key go last.
-func sortByInsight(hits []hit, o crm.CustomerSort) []hit {
+func sortByInsight(hits []crm.SummaryRef, o crm.CustomerSort) []crm.SummaryRef {
 	type keyed struct {
 		key int64
 		at  int32 // position in hits
 	}
 	keys := make([]keyed, len(hits))
 	for i := range hits {
-		key, ok := o.SortKey(hits[i].in)
+		key, ok := o.SortKey(hits[i].Insight)
 		if !ok {
 			key = math.MaxInt64
 		}
@@ -305,30 +308,11 @@ func sortByInsight(hits []hit, o crm.CustomerSort) []hit {
 		}
 		return cmp.Compare(a.at, b.at)
 	})
-	sorted := make([]hit, len(hits))
+	sorted := make([]crm.SummaryRef, len(hits))
 	for i, k := range keys {
 		sorted[i] = hits[k.at]
 	}
 	return sorted
-}
-
-// rankPrefixFirst moves the hits where the query starts a field (name, initials, phone…) before
-// those where it only occurs inside one, keeping list order within each group: typing "zs"
-// shows 张三 before 赵思彤.
-func rankPrefixFirst(hits []hit, text string) []hit {
-	if text == "" {
-		return hits
-	}
-	ranked := make([]hit, 0, len(hits))
-	var inner []hit
-	for _, h := range hits {
-		if crm.PrefixMatch(h.sum.Key, text) {
-			ranked = append(ranked, h)
-		} else {
-			inner = append(inner, h)
-		}
-	}
-	return append(ranked, inner...)
 }
 
 // all calls f with every summary, in list order.
@@ -340,16 +324,21 @@ func (x *index) all(f func(*crm.Summary)) {
 	}
 }
 
-// update changes, in place, fields of customer id's summary that neither its place nor its key
-// depends on (the tier); callers hold copies, so they see the change at their next search.
-func (x *index) update(id int64, f func(*crm.Summary)) {
-	p, ok := x.places[id]
-	if !ok {
-		return
+// update changes fields of the summaries of customers ids that neither their place nor their
+// key depends on (the tier), in a copy of each chunk they are in (one copy per chunk, however
+// many of its customers change): answers already given keep what they had.
+func (x *index) update(ids []int64, f func(*crm.Summary)) {
+	copied := make(map[int]bool)
+	for _, id := range ids {
+		ci, i, ok := x.at(id)
+		if !ok {
+			continue
+		}
+		if !copied[ci] {
+			c := x.chunks[ci]
+			x.chunks[ci] = &chunk{sums: slices.Clone(c.sums), sorts: c.sorts, blob: c.blob, ends: c.ends}
+			copied[ci] = true
+		}
+		f(&x.chunks[ci].sums[i])
 	}
-	ci, i := x.find(p)
-	if ci < 0 || i >= len(x.chunks[ci].sums) || x.chunks[ci].sums[i].ID != id {
-		return
-	}
-	f(&x.chunks[ci].sums[i])
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -62,9 +63,9 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 				t.Fatal(err)
 			}
 			var got []string
-			for _, s := range res {
+			for _, s := range res.All() {
 				got = append(got, s.Code)
-				if s.Key != ref[s.ID].sum.Key || s.Name != ref[s.ID].sum.Name {
+				if s.Key != ref[s.ID].sum.Key || s.Name != ref[s.ID].sum.Name || s.Tier != ref[s.ID].sum.Tier {
 					t.Fatalf("%s: summary %+v differs from %+v", step, s, ref[s.ID].sum)
 				}
 			}
@@ -81,8 +82,14 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 	check("built")
 	next := 1500
 	for round := range 6 {
+		// An answer given before the writes keeps what it had (chunks are replaced, not changed).
+		kept, err := x.search(context.Background(), Query{Text: "l"}, "l", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		was := kept.All()
 		for range 400 {
-			switch r.IntN(3) {
+			switch r.IntN(4) {
 			case 0: // a new customer
 				e := mk(int64(next+1), &cards[next])
 				next++
@@ -101,7 +108,22 @@ func TestIndexMatchesBruteForce(t *testing.T) {
 				id := int64(1 + r.IntN(next))
 				delete(ref, id)
 				x.remove(id)
+			case 3: // new tiers for a few customers, some in the same chunk
+				var ids []int64
+				tier := crm.Tiers[r.IntN(len(crm.Tiers))]
+				for range 1 + r.IntN(20) {
+					id := int64(1 + r.IntN(next))
+					if e, ok := ref[id]; ok {
+						e.sum.Tier = tier
+						ref[id] = e
+						ids = append(ids, id)
+					}
+				}
+				x.update(ids, func(s *crm.Summary) { s.Tier = tier })
 			}
+		}
+		if now := kept.All(); !reflect.DeepEqual(now, was) {
+			t.Fatalf("round %d: an answer given before the writes changed", round)
 		}
 		check(fmt.Sprint("round ", round))
 	}

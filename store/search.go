@@ -203,13 +203,15 @@ func (s *Store) readIndex(ctx context.Context) (*index, error) {
 	return newIndex(es), nil
 }
 
-// Search returns the customers matching q in list order: by the pinyin of the display name,
-// then code (or in q.Sort's order, equal ones in list order). The text is normalised
+// SearchList returns the customers matching q in list order: by the pinyin of the display
+// name, then code (or in q.Sort's order, equal ones in list order). The text is normalised
 // (crm.NormalizeQuery) and matched with crm.MatchKey; the empty text matches everyone. A query
 // that filters or sorts by the derived fields (q.UsesInsights) classifies the book on q.Day
-// (zero: today), through the cache of Insights, and gives each summary its Insight. The result
-// belongs to the caller; its Tags slices and Insights are shared and must not be modified.
-func (s *Store) Search(ctx context.Context, q Query) ([]crm.Summary, error) {
+// (zero: today), through the cache of Insights, and gives each summary its Insight.
+//
+// The answer copies no summary (the customer list shows a few of many thousands): it points into
+// the search index, whose summaries a write replaces rather than changes.
+func (s *Store) SearchList(ctx context.Context, q Query) (crm.SummaryList, error) {
 	text := crm.NormalizeQuery(q.Text)
 	var bi *BookInsights
 	if q.UsesInsights() {
@@ -219,18 +221,28 @@ func (s *Store) Search(ctx context.Context, q Query) ([]crm.Summary, error) {
 		}
 		var err error
 		if bi, err = s.Insights(ctx, day); err != nil {
-			return nil, fmt.Errorf("search customers: %w", err)
+			return crm.SummaryList{}, fmt.Errorf("search customers: %w", err)
 		}
 	}
-	var out []crm.Summary
+	var out crm.SummaryList
 	err := s.withIndex(ctx, func(x *index) (err error) {
 		out, err = x.search(ctx, q, text, bi)
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("search customers: %w", err)
+		return crm.SummaryList{}, fmt.Errorf("search customers: %w", err)
 	}
 	return out, nil
+}
+
+// Search is SearchList with every summary copied out: for callers that use them all. The
+// summaries' Tags slices and Insights are shared and must not be modified.
+func (s *Store) Search(ctx context.Context, q Query) ([]crm.Summary, error) {
+	l, err := s.SearchList(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return l.All(), nil
 }
 
 // Tags returns the tags of active customers with how many carry each, ordered by the pinyin of

@@ -116,9 +116,7 @@ func (s *Store) SetTiers(ctx context.Context, tiers map[int64]crm.Tier) (int, er
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.idx != nil {
-		for _, id := range changed {
-			s.idx.update(id, func(sum *crm.Summary) { sum.Tier = tiers[id] })
-		}
+		s.idx.update(changed, func(sum *crm.Summary) { sum.Tier = tiers[sum.ID] })
 	}
 	return len(changed), nil
 }

@@ -53,15 +53,13 @@ func (p *customerPicker) search(text string) {
 	seq := p.seq
 	book := p.w.book
 	p.w.async(func() func() {
-		res, err := book.Search(context.Background(), crm.CustomerQuery{Text: text})
+		res, err := book.SearchList(context.Background(), crm.CustomerQuery{Text: text})
+		found := res.Slice(0, maxPicked)
 		return func() {
 			if seq != p.seq || err != nil {
 				return
 			}
-			if len(res) > maxPicked {
-				res = res[:maxPicked]
-			}
-			p.found = res
+			p.found = found
 			p.matches.UnselectAll()
 			p.matches.Refresh()
 		}

@@ -44,7 +44,7 @@ type customersScreen struct {
 	right     *fyne.Container
 	root      fyne.CanvasObject
 
-	results  []crm.Summary
+	results  crm.SummaryList   // the answer shown: rows are copied out as the list shows them
 	shown    crm.CustomerQuery // the query whose results are shown
 	selected int64             // id of the customer on the card, 0 when none
 	seq      int               // increases with every query, so that a slow older answer is dropped
@@ -93,7 +93,7 @@ func (s *customersScreen) buildUI() {
 	s.count = widget.NewLabel("")
 	s.count.SizeName = theme.SizeNameCaptionText
 
-	s.list = widget.NewList(func() int { return len(s.results) }, s.newRow, s.updateRow)
+	s.list = widget.NewList(func() int { return s.results.Len() }, s.newRow, s.updateRow)
 	s.list.OnSelected = s.onSelect
 	s.empty = widget.NewLabel("")
 	s.empty.Wrapping = fyne.TextWrapWord
@@ -166,10 +166,10 @@ func (s *customersScreen) newRow() fyne.CanvasObject {
 }
 
 func (s *customersScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
-	if id >= len(s.results) {
+	if id >= s.results.Len() {
 		return
 	}
-	r := s.results[id]
+	r := s.results.At(id)
 	box := o.(*fyne.Container)
 	texts := box.Objects[0].(*fyne.Container)
 	name := r.Name
@@ -227,7 +227,7 @@ func (s *customersScreen) reload() {
 	seq := s.seq
 	book := s.w.book
 	s.w.async(func() func() {
-		res, err := book.Search(context.Background(), q)
+		res, err := book.SearchList(context.Background(), q)
 		return func() {
 			if seq != s.seq {
 				return
@@ -237,10 +237,10 @@ func (s *customersScreen) reload() {
 				return
 			}
 			s.results, s.shown = res, q
-			s.count.SetText(i18n.T("customers.count", "Count", len(res)))
+			s.count.SetText(i18n.T("customers.count", "Count", res.Len()))
 			derived := q.Stage != "" || q.Churn != "" || q.Segment != "" || q.Suggested != ""
 			switch {
-			case len(res) > 0:
+			case res.Len() > 0:
 				s.empty.Hide()
 			case q.Text == "" && q.Tier == "" && q.Tag == "" && !derived && !q.Archived:
 				s.showEmpty(i18n.T("customers.none_yet"))
@@ -254,12 +254,9 @@ func (s *customersScreen) reload() {
 			s.list.UnselectAll()
 			s.list.Refresh()
 			s.list.ScrollToTop()
-			for i, r := range res {
-				if r.ID == s.selected {
-					s.list.Select(i)
-					s.list.ScrollTo(i)
-					break
-				}
+			if i := res.Index(s.selected); i >= 0 {
+				s.list.Select(i)
+				s.list.ScrollTo(i)
 			}
 		}
 	})
@@ -311,10 +308,10 @@ func (s *customersScreen) loadTags() {
 }
 
 func (s *customersScreen) onSelect(id widget.ListItemID) {
-	if id >= len(s.results) {
+	if id >= s.results.Len() {
 		return
 	}
-	s.open(s.results[id].ID)
+	s.open(s.results.ID(id))
 }
 
 // open loads customer cid into the card and shows it.

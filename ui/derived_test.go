@@ -51,7 +51,9 @@ func fillDerivedBook(t *testing.T, st *store.Store) derivedBook {
 	return d
 }
 
-func resultNames(cs *customersScreen) string { return strings.Join(summaryNames(cs.results), ",") }
+func resultNames(cs *customersScreen) string {
+	return strings.Join(summaryNames(cs.results.All()), ",")
+}
 
 // The list filters by stage, churn, segment and suggested tier through its Selects, sorts, and
 // says when nothing matches.
@@ -97,8 +99,8 @@ func TestCustomersFilterByDerivedFields(t *testing.T) {
 	// Nothing matches: the list says so.
 	pickOption(t, w, cs.stage, stageText(crm.StageLost))
 	w.Wait()
-	if len(cs.results) != 0 || !cs.empty.Visible() || cs.empty.Text != i18n.T("customers.no_filter_match") {
-		t.Errorf("no match: %v %q", summaryNames(cs.results), cs.empty.Text)
+	if cs.results.Len() != 0 || !cs.empty.Visible() || cs.empty.Text != i18n.T("customers.no_filter_match") {
+		t.Errorf("no match: %v %q", summaryNames(cs.results.All()), cs.empty.Text)
 	}
 }
 
@@ -193,9 +195,9 @@ func TestApplySuggestedTierOnCard(t *testing.T) {
 	if !strings.Contains(card.status.Text, "VIP") {
 		t.Errorf("status %q", card.status.Text)
 	}
-	i := slices.IndexFunc(cs.results, func(s crm.Summary) bool { return s.ID == d.a.ID })
-	if i < 0 || cs.results[i].Tier != crm.TierVIP {
-		t.Errorf("list row of 甲: %+v", cs.results)
+	i := slices.IndexFunc(cs.results.All(), func(s crm.Summary) bool { return s.ID == d.a.ID })
+	if i < 0 || cs.results.All()[i].Tier != crm.TierVIP {
+		t.Errorf("list row of 甲: %+v", cs.results.All())
 	}
 }
 
@@ -258,7 +260,7 @@ func TestBulkApplySuggestedTiers(t *testing.T) {
 	if cs.card.tier.Selected != tierLabel(crm.TierSmall) {
 		t.Errorf("the open card (丙) shows %q", cs.card.tier.Selected)
 	}
-	for _, r := range cs.results {
+	for _, r := range cs.results.All() {
 		if r.ID == d.a.ID && r.Tier != crm.TierVIP {
 			t.Errorf("the list still shows 甲 as %s", r.Tier)
 		}

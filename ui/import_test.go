@@ -132,13 +132,13 @@ func TestImportPreviewMappingAndWrite(t *testing.T) {
 		t.Fatalf("book = %v", names)
 	}
 	var zhang *crm.Customer
-	for _, s := range w.customers.results {
+	for _, s := range w.customers.results.All() {
 		if s.Name == "张三" {
 			zhang, _ = st.Customer(context.Background(), s.ID)
 		}
 	}
 	if zhang == nil {
-		t.Fatalf("the customer list was not refreshed: %v", summaryNames(w.customers.results))
+		t.Fatalf("the customer list was not refreshed: %v", summaryNames(w.customers.results.All()))
 	}
 	if zhang.Interests != "新款面霜" || zhang.Phones[0] != "+8613812345678" || zhang.Birthday == nil ||
 		zhang.Birthday.String() != "1992年5月3日" || strings.Join(zhang.Tags, ",") != "老客户,团购" {

@@ -371,11 +371,11 @@ func showCustomerList(w *Window, title string, ids []int64) *customerListDialog 
 	d.dialog.Show()
 	book := w.book
 	w.async(func() func() {
-		all, err := book.Search(context.Background(), crm.CustomerQuery{})
+		all, err := book.SearchList(context.Background(), crm.CustomerQuery{})
 		var rows []crm.Summary
-		for _, r := range all {
-			if _, found := slices.BinarySearch(ids, r.ID); found {
-				rows = append(rows, r)
+		for i := range all.Len() {
+			if _, found := slices.BinarySearch(ids, all.ID(i)); found {
+				rows = append(rows, all.At(i))
 			}
 		}
 		return func() {

@@ -144,7 +144,7 @@ func TestCustomerFiltersRemembered(t *testing.T) {
 	if cs3.tag.Selected != "团购" {
 		t.Errorf("王五 still has 团购: tag = %q", cs3.tag.Selected)
 	}
-	wang := cs3.results
+	wang := cs3.results.All()
 	if len(wang) != 1 || wang[0].Name != "王五" {
 		t.Errorf("all tiers + 团购 = %v", summaryNames(wang))
 	}
@@ -159,8 +159,8 @@ func TestCustomerFiltersRemembered(t *testing.T) {
 		}
 	}
 	w4 := reopen(t, w3)
-	if w4.customers.tag.SelectedIndex() != 0 || len(w4.customers.results) != 3 {
-		t.Errorf("a deleted tag should be dropped: tag %q, results %v", w4.customers.tag.Selected, summaryNames(w4.customers.results))
+	if w4.customers.tag.SelectedIndex() != 0 || w4.customers.results.Len() != 3 {
+		t.Errorf("a deleted tag should be dropped: tag %q, results %v", w4.customers.tag.Selected, summaryNames(w4.customers.results.All()))
 	}
 	if _, ok := savedFilter(w4.app.Preferences(), prefCustomersTag); ok {
 		t.Errorf("the deleted tag is still saved")

@@ -118,7 +118,7 @@ func TestScreenshots(t *testing.T) {
 		w.Wait()
 		// Open a customer with a lunar birthday, so the key tab shows both calendars.
 		pick := 0
-		for i, r := range cs.results {
+		for i, r := range cs.results.All() {
 			c, err := st.Customer(ctx, r.ID)
 			if err == nil && c.Birthday != nil && c.Birthday.Calendar == crm.Lunar && c.Remark != "" && len(c.Tags) > 0 {
 				pick = i
@@ -214,7 +214,7 @@ func TestScreenshots(t *testing.T) {
 					break
 				}
 			}
-			for i, r := range cs.results {
+			for i, r := range cs.results.All() {
 				if r.ID == id {
 					cs.list.Select(i)
 					cs.list.ScrollTo(i)

@@ -86,11 +86,11 @@ func addNamed(t *testing.T, b Book, name string) {
 
 func customerNames(t *testing.T, b Book) []string {
 	t.Helper()
-	res, err := b.Search(context.Background(), crm.CustomerQuery{})
+	res, err := b.SearchList(context.Background(), crm.CustomerQuery{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return summaryNames(res)
+	return summaryNames(res.All())
 }
 
 // Settings › Backups: the day's automatic backup is made at start and listed; "back up now"

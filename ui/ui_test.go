@@ -87,13 +87,13 @@ func TestNewCustomerSavedAndFoundByPinyinInitials(t *testing.T) {
 
 	cs.search.SetText("zs")
 	w.Wait()
-	if got := summaryNames(cs.results); len(got) != 1 || got[0] != "张三" {
+	if got := summaryNames(cs.results.All()); len(got) != 1 || got[0] != "张三" {
 		t.Fatalf("search zs = %v", got)
 	}
 	if cs.count.Text != "共 1 位顾客" {
 		t.Errorf("count = %q", cs.count.Text)
 	}
-	c, err := st.Customer(context.Background(), cs.results[0].ID)
+	c, err := st.Customer(context.Background(), cs.results.ID(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,8 +104,8 @@ func TestNewCustomerSavedAndFoundByPinyinInitials(t *testing.T) {
 
 	cs.search.SetText("lisi")
 	w.Wait()
-	if len(cs.results) != 0 || !strings.Contains(cs.empty.Text, "lisi") {
-		t.Errorf("no match should say so: results %v, empty %q", summaryNames(cs.results), cs.empty.Text)
+	if cs.results.Len() != 0 || !strings.Contains(cs.empty.Text, "lisi") {
+		t.Errorf("no match should say so: results %v, empty %q", summaryNames(cs.results.All()), cs.empty.Text)
 	}
 }
 
@@ -220,13 +220,13 @@ func TestArchiveAndUndo(t *testing.T) {
 	}
 	test.Tap(cs.card.archive)
 	w.Wait()
-	if !cs.undoBar.Visible() || len(cs.results) != 0 {
-		t.Fatalf("after archive: undo bar %v, results %v", cs.undoBar.Visible(), summaryNames(cs.results))
+	if !cs.undoBar.Visible() || cs.results.Len() != 0 {
+		t.Fatalf("after archive: undo bar %v, results %v", cs.undoBar.Visible(), summaryNames(cs.results.All()))
 	}
 	test.Tap(cs.undo)
 	w.Wait()
-	if cs.undoBar.Visible() || len(cs.results) != 1 {
-		t.Fatalf("after undo: undo bar %v, results %v", cs.undoBar.Visible(), summaryNames(cs.results))
+	if cs.undoBar.Visible() || cs.results.Len() != 1 {
+		t.Fatalf("after undo: undo bar %v, results %v", cs.undoBar.Visible(), summaryNames(cs.results.All()))
 	}
 }
 
@@ -247,12 +247,12 @@ func TestFiltersByTierAndTag(t *testing.T) {
 	w.Wait()
 	cs.tier.SetSelected(tierLabel(crm.TierVIP))
 	w.Wait()
-	if got := strings.Join(summaryNames(cs.results), ","); got != "王五,张三" {
+	if got := strings.Join(summaryNames(cs.results.All()), ","); got != "王五,张三" {
 		t.Errorf("vip = %q", got)
 	}
 	cs.tag.SetSelected("团购")
 	w.Wait()
-	if got := strings.Join(summaryNames(cs.results), ","); got != "张三" {
+	if got := strings.Join(summaryNames(cs.results.All()), ","); got != "张三" {
 		t.Errorf("vip + 团购 = %q", got)
 	}
 }
@@ -347,7 +347,7 @@ func TestPurgeArchivedCustomerAfterConfirmation(t *testing.T) {
 	if _, err := st.Customer(ctx, c.ID); err == nil {
 		t.Fatal("confirmed purge kept the customer")
 	}
-	if len(cs.results) != 0 {
+	if cs.results.Len() != 0 {
 		t.Errorf("purged customer still listed")
 	}
 }

@@ -278,6 +278,22 @@ var Typings = []Typing{
 	{"card", []string{"卡", "卡片", "卡片基", "卡片基准"}},
 }
 
+// ListRows is how many rows the customer list shows at once (a tall window: 20 rows).
+const ListRows = 20
+
+// Keystroke does what the customer list does when the search box holds text: it searches, and
+// copies out the rows it has room for (ui/customers.go). It returns how many customers match.
+func Keystroke(ctx context.Context, s Searcher, text string) (int, error) {
+	l, err := s.SearchList(ctx, crm.CustomerQuery{Text: text})
+	if err != nil {
+		return 0, err
+	}
+	if rows := l.Slice(0, ListRows); len(rows) > 0 && rows[0].ID == 0 {
+		return 0, fmt.Errorf("search %q: a row without a customer", text)
+	}
+	return l.Len(), nil
+}
+
 // Keystrokes returns every query of Typings in order, each keystroke once.
 func Keystrokes() []string {
 	var ks []string
@@ -343,18 +359,18 @@ func OpenCard(ctx context.Context, b CardBook, id int64, day crm.Date) error {
 	return nil
 }
 
-// Searcher finds customers: *store.Store.
+// Searcher finds customers as the customer list does: *store.Store.
 type Searcher interface {
-	Search(ctx context.Context, q crm.CustomerQuery) ([]crm.Summary, error)
+	SearchList(ctx context.Context, q crm.CustomerQuery) (crm.SummaryList, error)
 }
 
 // FindCard returns the id of the card customer of the book, or 0 when it has none.
 func FindCard(ctx context.Context, s Searcher) (int64, error) {
-	res, err := s.Search(ctx, crm.CustomerQuery{Text: CardName})
+	res, err := s.SearchList(ctx, crm.CustomerQuery{Text: CardName})
 	if err != nil {
 		return 0, fmt.Errorf("find card customer: %w", err)
 	}
-	for _, c := range res {
+	for _, c := range res.All() {
 		if c.Name == CardName {
 			return c.ID, nil
 		}
