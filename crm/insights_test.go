@@ -1,9 +1,12 @@
 package crm
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -287,5 +290,63 @@ func BenchmarkClassify(b *testing.B) {
 		if len(cl.Insights) != len(stats) {
 			b.Fatal(len(cl.Insights))
 		}
+	}
+}
+
+// TestRankByAmount: after the packed sort and orderTies at a cut, the customers before the cut
+// are those of the full ranking it replaces (amount descending, then code, then id), with many
+// equal amounts, and when amounts are too big to pack.
+func TestRankByAmount(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, c := range []struct {
+		name   string
+		amount func() Money
+	}{
+		{"distinct", func() Money { return Money(1 + r.Int64N(1<<40)) }},
+		{"many equal", func() Money { return Money(1+r.IntN(5)) * 100 }},
+		{"too big to pack", func() Money { return Money(1<<42 + r.Int64N(3)) }},
+		{"mixed", func() Money {
+			if r.IntN(2) == 0 {
+				return 1 << 50
+			}
+			return Money(1 + r.IntN(3))
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			stats := make([]CustomerStats, 3000)
+			var ranked []int32
+			for i := range stats {
+				// Codes repeat now and then (ties by id), and do not follow the ids.
+				stats[i] = CustomerStats{ID: int64(i + 1), Code: fmt.Sprintf("C%04d", r.IntN(2500)), YearAmount: c.amount()}
+				ranked = append(ranked, int32(i))
+			}
+			want := slices.Clone(ranked)
+			slices.SortFunc(want, func(a, b int32) int {
+				x, y := stats[a], stats[b]
+				switch {
+				case x.YearAmount != y.YearAmount:
+					return cmp.Compare(y.YearAmount, x.YearAmount)
+				case x.Code != y.Code:
+					return strings.Compare(x.Code, y.Code)
+				}
+				return cmp.Compare(x.ID, y.ID)
+			})
+			for _, cut := range []int{0, 1, 7, 600, 1499, 1500, 2999, 3000} {
+				got := slices.Clone(ranked)
+				rankByAmount(got, stats)
+				for k := 1; k < len(got); k++ {
+					if stats[got[k-1]].YearAmount < stats[got[k]].YearAmount {
+						t.Fatalf("not by amount at %d", k)
+					}
+				}
+				orderTies(got, stats, cut)
+				before, wantBefore := slices.Clone(got[:cut]), slices.Clone(want[:cut])
+				slices.Sort(before)
+				slices.Sort(wantBefore)
+				if !slices.Equal(before, wantBefore) {
+					t.Fatalf("cut %d: other customers before it than in the full ranking", cut)
+				}
+			}
+		})
 	}
 }

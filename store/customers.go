@@ -116,6 +116,8 @@ func (s *Store) SaveCustomer(ctx context.Context, c *crm.Customer) error {
 		createdAt = old.CreatedAt
 		if row.Tier == old.Tier && row.Code == old.Code && row.Created == old.Created {
 			s.writeMu.keepInsights() // what the classification reads of the card stays
+		} else {
+			s.writeMu.touch(row.ID) // it changes for this customer only
 		}
 	}
 	if taken, err := codeTaken(ctx, tx, row.Code, row.ID); err != nil {
@@ -134,6 +136,7 @@ func (s *Store) SaveCustomer(ctx context.Context, c *crm.Customer) error {
 		if row.ID, err = res.LastInsertId(); err != nil {
 			return fmt.Errorf("save customer: %w", err)
 		}
+		s.writeMu.touch(row.ID) // a new customer is classified from its creation day
 	} else {
 		if _, err := tx.ExecContext(ctx, updateCustomerSQL, append(args, ts, row.ID)...); err != nil {
 			return fmt.Errorf("save customer: %w", err)
@@ -202,6 +205,7 @@ func (s *Store) setArchived(ctx context.Context, id int64, archived bool) error 
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	defer s.recordsChanged() // the record sheet leaves archived customers out
+	s.writeMu.touch(id)      // the classification leaves archived customers out
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -241,6 +245,7 @@ func (s *Store) PurgeCustomer(ctx context.Context, id int64) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	defer s.recordsChanged() // the customer's records go with it
+	s.writeMu.touch(id)      // and its purchases
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("purge customer: %w", err)

@@ -91,23 +91,66 @@ func (b *BookInsights) Stat(id int64) (crm.CustomerStats, bool) {
 // creation day, a read under the lock). So every write path, those to come included, drops the
 // cache unless it is known not to matter. A classification is read in a transaction whose
 // snapshot is taken while holding writeMu, with the generation of that moment: it describes
-// exactly that generation, and is kept only for it.
+// exactly that generation, and is the answer only for it.
+//
+// The common writes (a purchase saved or deleted, a card saved, archived, restored or purged)
+// change what the classification reads of one or two customers only, and the first card opened
+// after one must not wait for the whole book to be read again (PRODUCT.md §8). Such a holder
+// says which customers (touch), and Unlock records, for the generation it moves to, those
+// customers, or "everything" when the holder touched none (the default: every write path not
+// converted, those to come included) or too many; the log keeps the last insightLogGens
+// generations, and a generation moved on outside it (insightsChanged) is "everything" too.
+// When a day's classification is cached at an older generation and every generation since is
+// in the log with its customers, Insights re-reads just those customers, in a transaction whose
+// snapshot is taken under writeMu as above, and merges them into a copy of the old
+// classification (BookInsights.updated); otherwise it reads the whole book. A holder touches
+// only when the customers it names are the whole of what its write changes, and only in the
+// write method itself, never in a helper that an unconverted write (import, bulk) shares.
+// Touching outweighs keepInsights (a holder that both keeps and touches changed the customers
+// it touched), never the other way round.
+
+// insightLogGens is how many generations the log of touched customers covers: a
+// classification cached before them is read again whole.
+const insightLogGens = 64
+
+// insightDeltaMax is the most customers an update of a cached classification re-reads (the
+// union over the generations it spans); beyond it the whole book is read again.
+const insightDeltaMax = 2000
 
 // writeLock is Store.writeMu: a mutex whose Unlock moves the book's generation on.
 type writeLock struct {
-	mu   sync.Mutex
-	keep bool // the holder's write leaves the classifications as they are; guarded by mu
-	gen  atomic.Uint64
+	mu      sync.Mutex
+	keep    bool    // the holder's write leaves the classifications as they are; guarded by mu
+	touched []int64 // the customers the holder's write changes, when it said so; guarded by mu
+	// log[g % insightLogGens] is what moved the book to generation g, for the last
+	// insightLogGens generations; guarded by mu.
+	log [insightLogGens]genChange
+	gen atomic.Uint64
+}
+
+// genChange is what moved the book to generation gen: a write that changed the classification
+// inputs of customers ids only (distinct, ascending), or, when ids is nil, of anyone.
+type genChange struct {
+	gen uint64
+	ids []int64
 }
 
 func (l *writeLock) Lock() { l.mu.Lock() }
 
+// Unlock moves the generation on, and logs what moved it (see touch), unless the holder kept
+// the classifications and touched no one.
 func (l *writeLock) Unlock() {
-	if l.keep {
-		l.keep = false
-	} else {
-		l.gen.Add(1)
+	switch n := len(l.touched); {
+	case n == 0 && l.keep: // the generation stays
+	case n == 0 || n > insightDeltaMax:
+		g := l.gen.Add(1)
+		l.log[g%insightLogGens] = genChange{gen: g} // everything may have changed
+	default:
+		slices.Sort(l.touched)
+		g := l.gen.Add(1)
+		l.log[g%insightLogGens] = genChange{gen: g, ids: slices.Compact(l.touched)}
 	}
+	l.keep, l.touched = false, nil
 	l.mu.Unlock()
 }
 
@@ -116,16 +159,52 @@ func (l *writeLock) Unlock() {
 // the cached ones.
 func (l *writeLock) keepInsights() { l.keep = true }
 
+// touch says, while holding the lock, that what the holder writes changes the classification
+// inputs (purchases, tier, code, creation day, archived, existence) of customers ids and of
+// nobody else, so that its Unlock lets the cached classifications be updated rather than read
+// again. It may be called more than once; touching no id says nothing (without keepInsights,
+// the write is taken to change everything).
+func (l *writeLock) touch(ids ...int64) { l.touched = append(l.touched, ids...) }
+
+// changedSince returns the customers whose classification inputs changed from generation from
+// to generation to (distinct, ascending), and false when that is not known: a generation
+// older than the log, one that may have changed everything, or more than insightDeltaMax
+// customers. The caller holds the lock.
+func (l *writeLock) changedSince(from, to uint64) ([]int64, bool) {
+	if from > to || to-from > insightLogGens {
+		return nil, false
+	}
+	ids := []int64{} // not nil: none changed is known too
+	for g := from + 1; g <= to; g++ {
+		c := l.log[g%insightLogGens]
+		if c.gen != g || c.ids == nil {
+			return nil, false
+		}
+		ids = append(ids, c.ids...)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if len(ids) > insightDeltaMax {
+		return nil, false
+	}
+	return ids, true
+}
+
 // insightCacheDays is how many days' classifications are kept (today, and a day or two the
 // Insights screen or the export looks at): about 15 MB each at 100,000 customers.
 const insightCacheDays = 3
 
 type insightCache struct {
-	mu      sync.Mutex
-	entries []insightEntry // most recently used first
+	mu sync.Mutex
+	// entries are the latest classification read of each day, most recently used first: those
+	// of the current generation are answers, the older ones the bases of updates.
+	entries []insightEntry
 	// fill lets one classification be read at a time: callers asking for the same day wait
 	// for it rather than reading it again.
 	fill sync.Mutex
+	// fullReads counts the classifications read from the whole book (not updated from a cached
+	// one): tests tell by it which way Insights went. Guarded by fill.
+	fullReads int
 }
 
 type insightEntry struct {
@@ -147,13 +226,28 @@ func (c *insightCache) cached(d crm.Date, gen uint64) *BookInsights {
 	return nil
 }
 
-// put keeps bi, read at generation gen; the entries of older generations go.
+// latest returns the classification of day d cached for any generation, and that generation
+// (nil when there is none).
+func (c *insightCache) latest(d crm.Date) (*BookInsights, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, e := range c.entries {
+		if e.bi.Date == d {
+			return e.bi, e.gen
+		}
+	}
+	return nil, 0
+}
+
+// put keeps bi, read at generation gen, in place of the day's older one; the entries of the
+// other days stay (of whichever generation: an older one may still be updated), up to
+// insightCacheDays in all.
 func (c *insightCache) put(gen uint64, bi *BookInsights) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	kept := c.entries[:0]
 	for _, e := range c.entries {
-		if e.gen == gen && e.bi.Date != bi.Date && len(kept) < insightCacheDays-1 {
+		if e.bi.Date != bi.Date && len(kept) < insightCacheDays-1 {
 			kept = append(kept, e)
 		}
 	}
@@ -162,11 +256,14 @@ func (c *insightCache) put(gen uint64, bi *BookInsights) {
 }
 
 // insightsChanged drops the cached classifications (tests and benchmarks; the write methods
-// go through writeMu).
+// go through writeMu): the generation it moves to is not in writeMu's log, so the next
+// Insights of every day reads the whole book.
 func (s *Store) insightsChanged() { s.writeMu.gen.Add(1) }
 
 // Insights classifies the whole book on day d (crm.Classify with the book's churn settings).
-// The answer is cached until the book changes, and shared: it must not be modified.
+// The answer is cached until the book changes, and shared: it must not be modified. After a
+// write that changed a few customers only (see writeLock), the cached classification of an
+// older generation is updated with them rather than read again.
 func (s *Store) Insights(ctx context.Context, d crm.Date) (*BookInsights, error) {
 	if d.IsZero() {
 		return nil, fmt.Errorf("insights: no day")
@@ -179,7 +276,8 @@ func (s *Store) Insights(ctx context.Context, d crm.Date) (*BookInsights, error)
 	if bi := s.ic.cached(d, s.writeMu.gen.Load()); bi != nil {
 		return bi, nil // read by the caller this one waited for
 	}
-	gen, bi, err := s.readInsights(ctx, d)
+	base, baseGen := s.ic.latest(d)
+	gen, bi, err := s.readInsights(ctx, d, base, baseGen)
 	if err != nil {
 		return nil, fmt.Errorf("insights: %w", err)
 	}
@@ -187,18 +285,26 @@ func (s *Store) Insights(ctx context.Context, d crm.Date) (*BookInsights, error)
 	return bi, nil
 }
 
-// readInsights reads and classifies the book on day d, and returns the generation it
-// describes.
-func (s *Store) readInsights(ctx context.Context, d crm.Date) (uint64, *BookInsights, error) {
+// readInsights classifies the book on day d, and returns the generation it describes. base,
+// when not nil, is the classification of day d at generation baseGen: when writeMu's log tells
+// which few customers changed since, just those are read, and merged into a copy of base;
+// otherwise the whole book is read. The caller holds ic.fill.
+func (s *Store) readInsights(ctx context.Context, d crm.Date, base *BookInsights, baseGen uint64) (uint64, *BookInsights, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
 	defer conn.Close()
 	// The snapshot of a read transaction is taken by its first read: under writeMu, so that no
-	// write is between its commit and its move of the generation.
+	// write is between its commit and its move of the generation, and the customers changed
+	// since baseGen are exactly those the log names up to the snapshot's generation.
 	s.writeMu.Lock()
 	gen := s.writeMu.gen.Load()
+	var changed []int64
+	delta := false
+	if base != nil {
+		changed, delta = s.writeMu.changedSince(baseGen, gen)
+	}
 	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	var ps crm.PlanSettings
 	if err == nil {
@@ -210,11 +316,45 @@ func (s *Store) readInsights(ctx context.Context, d crm.Date) (uint64, *BookInsi
 	if err != nil {
 		return 0, nil, err
 	}
-	ids, stats, err := customerStats(ctx, conn, d)
+	if delta {
+		ids, stats, err := customerStats(ctx, conn, d, changed)
+		if err != nil {
+			return 0, nil, err
+		}
+		return gen, base.updated(ps, changed, ids, stats), nil
+	}
+	s.ic.fullReads++
+	ids, stats, err := customerStats(ctx, conn, d, nil)
 	if err != nil {
 		return 0, nil, err
 	}
 	return gen, newBookInsights(d, ps, ids, stats), nil
+}
+
+// updated returns the classification of b's day with ps and with what b had of customers
+// changed (distinct, ascending) replaced by ids and stats, their classification inputs read
+// again (ascending; a subset of changed: those still classified on the day). Every customer
+// is classified again (the means and the Pareto ranking are the whole book's). b is not
+// modified: it is shared.
+func (b *BookInsights) updated(ps crm.PlanSettings, changed, ids []int64, stats []crm.CustomerStats) *BookInsights {
+	outIDs := make([]int64, 0, len(b.IDs)+len(ids))
+	outStats := make([]crm.CustomerStats, 0, len(b.IDs)+len(ids))
+	i, j := 0, 0 // the next customer of b, of ids
+	for i < len(b.IDs) || j < len(ids) {
+		if j < len(ids) && (i == len(b.IDs) || ids[j] <= b.IDs[i]) {
+			if i < len(b.IDs) && b.IDs[i] == ids[j] {
+				i++ // read again
+			}
+			outIDs, outStats = append(outIDs, ids[j]), append(outStats, stats[j])
+			j++
+			continue
+		}
+		if _, gone := slices.BinarySearch(changed, b.IDs[i]); !gone {
+			outIDs, outStats = append(outIDs, b.IDs[i]), append(outStats, b.Stats[i])
+		}
+		i++
+	}
+	return newBookInsights(b.Date, ps, outIDs, outStats)
 }
 
 // planSettingsOn reads the planner's settings on conn (in its transaction).
@@ -246,7 +386,7 @@ func (s *Store) CustomerStats(ctx context.Context, d crm.Date) ([]int64, []crm.C
 		return nil, nil, fmt.Errorf("customer stats: %w", err)
 	}
 	defer tx.Rollback()
-	ids, stats, err := customerStats(ctx, conn, d)
+	ids, stats, err := customerStats(ctx, conn, d, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("customer stats: %w", err)
 	}
@@ -255,12 +395,25 @@ func (s *Store) CustomerStats(ctx context.Context, d crm.Date) ([]int64, []crm.C
 
 // customerStats reads, in the transaction open on conn, the customers from plan_state (narrow
 // rows), then their purchases summed up by one pass over purchases_customer_date, which holds
-// every column the sums need (schema 4), both in customer id order, and merges them.
-func customerStats(ctx context.Context, conn *sql.Conn, d crm.Date) ([]int64, []crm.CustomerStats, error) {
+// every column the sums need (schema 4), both in customer id order, and merges them. With only
+// not nil, it reads just the customers of only (those of them that are classified on d), by
+// look-ups of the same index.
+func customerStats(ctx context.Context, conn *sql.Conn, d crm.Date, only []int64) ([]int64, []crm.CustomerStats, error) {
+	custArgs := []any{unixDayOf(d)}
+	purchaseArgs := []any{d.String(), d.AddDays(-crm.RFMDays).String()}
+	custOnly, purchaseOnly := "", ""
+	if only != nil {
+		list, err := jsonList(only)
+		if err != nil {
+			return nil, nil, fmt.Errorf("customers: %w", err)
+		}
+		custOnly, purchaseOnly = ` AND customer_id IN (SELECT value FROM json_each(?2))`, ` AND customer_id IN (SELECT value FROM json_each(?3))`
+		custArgs, purchaseArgs = append(custArgs, list), append(purchaseArgs, list)
+	}
 	var ids []int64
 	var stats []crm.CustomerStats
 	err := rawQuery(ctx, conn, `SELECT customer_id, code, tier FROM plan_state
-		WHERE archived = 0 AND created <= ? ORDER BY customer_id`, []any{unixDayOf(d)}, func(v []driver.Value) error {
+		WHERE archived = 0 AND created <= ?1`+custOnly+` ORDER BY customer_id`, custArgs, func(v []driver.Value) error {
 		st := crm.CustomerStats{ID: rawInt(v[0]), Tier: crm.TierSmall}
 		st.Code, _ = v[1].(string)
 		if r := rawInt(v[2]); r >= 0 && int(r) < len(crm.Tiers) {
@@ -277,8 +430,8 @@ func customerStats(ctx context.Context, conn *sql.Conn, d crm.Date) ([]int64, []
 	err = rawQuery(ctx, conn, `SELECT customer_id, count(*), min(date), max(date),
 			count(*) FILTER (WHERE date > ?2), coalesce(sum(amount_fen) FILTER (WHERE date > ?2), 0)
 		FROM purchases INDEXED BY purchases_customer_date
-		WHERE date <= ?1 GROUP BY customer_id ORDER BY customer_id`,
-		[]any{d.String(), d.AddDays(-crm.RFMDays).String()}, func(v []driver.Value) error {
+		WHERE date <= ?1`+purchaseOnly+` GROUP BY customer_id ORDER BY customer_id`,
+		purchaseArgs, func(v []driver.Value) error {
 			id := rawInt(v[0])
 			for i < len(ids) && ids[i] < id {
 				i++

@@ -56,6 +56,7 @@ func (s *Store) SavePurchase(ctx context.Context, p *crm.Purchase) error {
 	}
 	ts := stamp(s.now())
 	id, createdAt := p.ID, ts
+	s.writeMu.touch(p.CustomerID)
 	if id == 0 {
 		res, err := tx.ExecContext(ctx, insertPurchaseSQL, append(purchaseValues(p), ts, ts)...)
 		if err != nil {
@@ -65,11 +66,17 @@ func (s *Store) SavePurchase(ctx context.Context, p *crm.Purchase) error {
 			return fmt.Errorf("save purchase: %w", err)
 		}
 	} else {
-		err := tx.QueryRowContext(ctx, updatePurchaseSQL, append(purchaseValues(p), ts, id)...).Scan(&createdAt)
+		// The customer it had changes too when the purchase moves to another.
+		var was int64
+		err := tx.QueryRowContext(ctx, `SELECT customer_id FROM purchases WHERE id = ?`, id).Scan(&was)
 		if isNoRows(err) {
 			return fmt.Errorf("save purchase: %w", notFound("purchase", id))
 		}
 		if err != nil {
+			return fmt.Errorf("save purchase: %w", err)
+		}
+		s.writeMu.touch(was)
+		if err := tx.QueryRowContext(ctx, updatePurchaseSQL, append(purchaseValues(p), ts, id)...).Scan(&createdAt); err != nil {
 			return fmt.Errorf("save purchase: %w", err)
 		}
 	}
@@ -89,15 +96,15 @@ func (s *Store) DeletePurchase(ctx context.Context, id int64) error {
 		return fmt.Errorf("delete purchase: %w", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM purchases WHERE id = ?`, id)
+	var customerID int64
+	err = tx.QueryRowContext(ctx, `DELETE FROM purchases WHERE id = ? RETURNING customer_id`, id).Scan(&customerID)
+	if isNoRows(err) {
+		return fmt.Errorf("delete purchase: %w", notFound("purchase", id))
+	}
 	if err != nil {
 		return fmt.Errorf("delete purchase: %w", err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("delete purchase: %w", err)
-	} else if n == 0 {
-		return fmt.Errorf("delete purchase: %w", notFound("purchase", id))
-	}
+	s.writeMu.touch(customerID)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("delete purchase: %w", err)
 	}
