@@ -359,6 +359,39 @@ func OpenCard(ctx context.Context, b CardBook, id int64, day crm.Date) error {
 	return nil
 }
 
+// PurchaseBook is a CardBook that also saves purchases: *store.Store.
+type PurchaseBook interface {
+	CardBook
+	SavePurchase(ctx context.Context, p *crm.Purchase) error
+}
+
+// OpenCardAfterPurchase saves a change to one of customer id's purchases (its amount and date:
+// the book's classification must follow), then opens the card as OpenCard does, and puts the
+// purchase back as it was. It returns how long the opening took. The book keeps its purchases
+// (a new one would leave the card customer with more than OpenCard checks for).
+func OpenCardAfterPurchase(ctx context.Context, b PurchaseBook, id int64, day crm.Date) (time.Duration, error) {
+	ps, err := b.Purchases(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if len(ps) == 0 {
+		return 0, fmt.Errorf("customer %d has no purchase to change", id)
+	}
+	orig := ps[len(ps)-1] // the oldest
+	p := orig
+	p.Amount, p.Date = orig.Amount+100, day
+	if err := b.SavePurchase(ctx, &p); err != nil {
+		return 0, err
+	}
+	start := time.Now()
+	err = OpenCard(ctx, b, id, day)
+	took := time.Since(start)
+	if berr := b.SavePurchase(ctx, &orig); berr != nil {
+		return 0, errors.Join(err, fmt.Errorf("put the purchase back: %w", berr))
+	}
+	return took, err
+}
+
 // Searcher finds customers as the customer list does: *store.Store.
 type Searcher interface {
 	SearchList(ctx context.Context, q crm.CustomerQuery) (crm.SummaryList, error)

@@ -3,6 +3,7 @@ package benchbook_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -51,6 +52,24 @@ func TestBuildSmallBook(t *testing.T) {
 	}
 	if err := benchbook.OpenCard(ctx, s, id, benchbook.Today); err != nil {
 		t.Error(err)
+	}
+	// Opening the card after a purchase is changed leaves the purchases as they were.
+	if _, err := benchbook.OpenCardAfterPurchase(ctx, s, id, benchbook.Today); err != nil {
+		t.Error(err)
+	}
+	after, err := s.Purchases(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range after {
+		after[i].UpdatedAt = ps[i].UpdatedAt // saved again, as it was
+	}
+	if !reflect.DeepEqual(after, ps) {
+		t.Errorf("the purchases changed")
+	}
+	// Each search keystroke finds the card customer when the box holds the name.
+	if n, err := benchbook.Keystroke(ctx, s, benchbook.CardName); err != nil || n != 1 {
+		t.Errorf("typing the card name found %d (%v)", n, err)
 	}
 	_, purchases, records, err := s.ExportCounts(ctx, 0, 0)
 	if err != nil {
