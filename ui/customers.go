@@ -52,19 +52,27 @@ type customersScreen struct {
 	archID   int64 // the customer the undo bar restores
 	// tagsLoaded is set once the tag filter holds the book's tags (and the saved tag).
 	tagsLoaded bool
+	opened     bool // the screen has been shown: the list is loaded and kept up to date
 }
 
+// newCustomersScreen builds the screen; the list loads when the screen is first shown (the
+// window starts on Today: reading every customer then would only slow its first frame).
 func newCustomersScreen(w *Window) *customersScreen {
 	s := &customersScreen{w: w}
 	s.buildUI()
-	s.reload()
-	s.loadTags()
 	return s
 }
 
-func (s *customersScreen) title() string              { return i18n.T("nav.customers") }
-func (s *customersScreen) icon() fyne.Resource        { return theme.AccountIcon() }
-func (s *customersScreen) content() fyne.CanvasObject { return s.root }
+func (s *customersScreen) title() string       { return i18n.T("nav.customers") }
+func (s *customersScreen) icon() fyne.Resource { return theme.AccountIcon() }
+func (s *customersScreen) content() fyne.CanvasObject {
+	if !s.opened {
+		s.opened = true
+		s.reload()
+		s.loadTags()
+	}
+	return s.root
+}
 
 func tierLabel(t crm.Tier) string { return i18n.T("tier." + string(t)) }
 
@@ -219,8 +227,8 @@ func (s *customersScreen) query() crm.CustomerQuery {
 // reload runs the query off the UI goroutine and shows its answer, unless a newer query has been
 // started meanwhile.
 func (s *customersScreen) reload() {
-	if s.list == nil || s.archived == nil || s.sort == nil {
-		return // still building
+	if s.list == nil || s.archived == nil || s.sort == nil || !s.opened {
+		return // still building, or never shown yet: the first show loads
 	}
 	q := s.query()
 	s.seq++

@@ -61,6 +61,8 @@ func TestCustomersFilterByDerivedFields(t *testing.T) {
 	w, st := newTestWindow(t, i18n.ZhHans)
 	fillDerivedBook(t, st)
 	cs := w.customers
+	w.show(cs)
+	w.Wait()
 	cs.reload()
 	w.Wait()
 	if got := resultNames(cs); got != "丙,甲,乙" {
@@ -170,6 +172,8 @@ func TestApplySuggestedTierOnCard(t *testing.T) {
 	w, st := newTestWindow(t, i18n.English)
 	d := fillDerivedBook(t, st)
 	cs := w.customers
+	w.show(cs)
+	w.Wait()
 	cs.reload()
 	cs.open(d.a.ID)
 	w.Wait()

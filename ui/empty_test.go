@@ -57,6 +57,7 @@ func TestEmptyTodaySaysHowToBegin(t *testing.T) {
 func TestEmptyCustomersSaysHowToBegin(t *testing.T) {
 	w, _ := newTestWindow(t, i18n.ZhHans)
 	w.show(w.customers)
+	w.Wait()
 	cs := w.customers
 	if !cs.empty.Visible() || !strings.Contains(cs.empty.Text, "还没有顾客") || !strings.Contains(cs.empty.Text, "Ctrl+N") ||
 		!strings.Contains(cs.empty.Text, "Excel") || !cs.newBtn.Visible() || !cs.importB.Visible() {

@@ -63,6 +63,8 @@ func bookNames(t *testing.T, st *store.Store) []string {
 
 func TestImportPreviewMappingAndWrite(t *testing.T) {
 	w, st := newTestWindow(t, i18n.ZhHans)
+	w.show(w.customers) // the list is open, and follows the import
+	w.Wait()
 	menuAction(w, fyne.KeyI) // Ctrl+I opens the file dialog; the preview comes after it
 	r := w.runImport([]string{messyList(t)})
 	if r.stage != importReading || r.confirm.Disabled() == false {

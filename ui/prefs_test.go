@@ -101,6 +101,7 @@ func TestCustomerFiltersRemembered(t *testing.T) {
 	saveCustomer(t, st, &crm.Customer{Name: "李四", Tier: crm.TierVIP})
 	saveCustomer(t, st, &crm.Customer{Name: "王五", Tier: crm.TierSmall, Tags: []string{"团购"}})
 	cs := w.customers
+	w.show(cs)
 	cs.loadTags()
 	w.Wait()
 	cs.tier.SetSelected(tierLabel(crm.TierVIP))
@@ -111,6 +112,8 @@ func TestCustomerFiltersRemembered(t *testing.T) {
 	w.Wait()
 
 	w2 := reopen(t, w)
+	w2.show(w2.customers) // the filters are put back as the screen first loads
+	w2.Wait()
 	cs2 := w2.customers
 	if cs2.tier.Selected != tierLabel(crm.TierVIP) || cs2.tag.Selected != "团购" ||
 		cs2.sort.Selected != sortText(crm.SortAmount) || cs2.stage.Selected != stageText(crm.StageProspect) {
@@ -137,6 +140,8 @@ func TestCustomerFiltersRemembered(t *testing.T) {
 		t.Fatal(err)
 	}
 	w3 := reopen(t, w2)
+	w3.show(w3.customers)
+	w3.Wait()
 	cs3 := w3.customers
 	if cs3.tier.SelectedIndex() != 0 {
 		t.Errorf("tier = %q, want all", cs3.tier.Selected)
@@ -170,6 +175,7 @@ func TestCustomerFiltersRemembered(t *testing.T) {
 func TestRecordFiltersRemembered(t *testing.T) {
 	w, _ := newTestWindow(t, i18n.ZhHans)
 	rs := w.records
+	w.show(rs)
 	test.Type(rs.from, "2026-11-01")
 	rs.kind.SetSelected(kindLabel(crm.KindGreeting))
 	rs.channel.SetSelected(channelLabel(crm.Channels[1]))
@@ -179,6 +185,8 @@ func TestRecordFiltersRemembered(t *testing.T) {
 		t.Fatalf("Feb 30 should be refused")
 	}
 	w2 := reopen(t, w)
+	w2.show(w2.records)
+	w2.Wait()
 	rs2 := w2.records
 	if rs2.from.Text != "2026-11-01" || rs2.to.Text != "" || rs2.kind.Selected != kindLabel(crm.KindGreeting) ||
 		rs2.channel.Selected != channelLabel(crm.Channels[1]) {
@@ -190,6 +198,8 @@ func TestRecordFiltersRemembered(t *testing.T) {
 	// A damaged saved date is dropped.
 	saveFilter(w2.app.Preferences(), prefRecordsFrom, "yesterday-ish")
 	w3 := reopen(t, w2)
+	w3.show(w3.records)
+	w3.Wait()
 	if w3.records.from.Text != "" || w3.records.filterErr.Visible() {
 		t.Errorf("a bad saved date should be dropped: %q", w3.records.from.Text)
 	}

@@ -39,7 +39,8 @@ type recordsScreen struct {
 	total   int
 	pages   map[int][]crm.RecordRow
 	loading map[int]bool
-	gen     int // increases with every query; older answers are dropped
+	gen     int  // increases with every query; older answers are dropped
+	opened  bool // the sheet has been shown: it is loaded and kept up to date
 }
 
 // recordColumns are the sheet's columns: translation key and width.
@@ -53,16 +54,22 @@ var recordColumns = []struct {
 	{"records.col_next_date", 100},
 }
 
+// newRecordsScreen builds the sheet; it counts the records when first shown.
 func newRecordsScreen(w *Window) *recordsScreen {
 	s := &recordsScreen{w: w}
 	s.buildUI()
-	s.reload()
 	return s
 }
 
-func (s *recordsScreen) title() string              { return i18n.T("nav.records") }
-func (s *recordsScreen) icon() fyne.Resource        { return theme.ListIcon() }
-func (s *recordsScreen) content() fyne.CanvasObject { return s.root }
+func (s *recordsScreen) title() string       { return i18n.T("nav.records") }
+func (s *recordsScreen) icon() fyne.Resource { return theme.ListIcon() }
+func (s *recordsScreen) content() fyne.CanvasObject {
+	if !s.opened {
+		s.opened = true
+		s.reload()
+	}
+	return s.root
+}
 
 // tableLength is the sheet's size for the table: no rows while the table has never been laid out.
 // Fyne's Table treats every row as visible until it has a size and makes a divider for each
@@ -168,8 +175,8 @@ func (s *recordsScreen) readQuery() (crm.RecordQuery, bool) {
 // reload counts the records of the query and drops the pages read so far; rows are read when
 // the table shows them.
 func (s *recordsScreen) reload() {
-	if s.table == nil || s.channel == nil {
-		return // still building
+	if s.table == nil || s.channel == nil || !s.opened {
+		return // still building, or never shown yet: the first show loads
 	}
 	q, ok := s.readQuery()
 	if !ok {

@@ -28,6 +28,8 @@ func saveCustomer(t *testing.T, st *store.Store, c *crm.Customer) *crm.Customer 
 func TestLogContactFromTheCard(t *testing.T) {
 	w, st := newTestWindow(t, i18n.ZhHans)
 	c := saveCustomer(t, st, &crm.Customer{Name: "张三", Phones: []string{"13812345678"}})
+	w.show(w.records) // the sheet, once open, follows what is logged elsewhere
+	w.Wait()
 	w.show(w.customers)
 	cs := w.customers
 	cs.reload()
@@ -128,6 +130,7 @@ func TestPurchasesOnTheCard(t *testing.T) {
 	w, st := newTestWindow(t, i18n.English)
 	c := saveCustomer(t, st, &crm.Customer{Name: "王五"})
 	cs := w.customers
+	w.show(cs)
 	cs.reload()
 	w.Wait()
 	cs.list.Select(0)
@@ -279,6 +282,14 @@ func TestHiddenSheetStaysSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.show(w.todayView)
+	w.records.reload() // never shown: the sheet reads nothing until it is
+	w.Wait()
+	if w.records.total != 0 {
+		t.Fatalf("the never shown sheet counted %d records", w.records.total)
+	}
+	// Shown, the sheet counts before it is laid out (content, then layout): the count may come
+	// first.
+	w.records.opened = true
 	w.records.reload()
 	w.Wait()
 	if w.records.total != n {

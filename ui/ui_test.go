@@ -66,6 +66,8 @@ func summaryNames(rs []crm.Summary) []string {
 func TestNewCustomerSavedAndFoundByPinyinInitials(t *testing.T) {
 	w, st := newTestWindow(t, i18n.ZhHans)
 	cs := w.customers
+	w.show(cs)
+	w.Wait()
 	if !cs.empty.Visible() || !strings.Contains(cs.empty.Text, "还没有顾客") {
 		t.Fatalf("an empty book should say what to do, got %q", cs.empty.Text)
 	}
@@ -112,6 +114,8 @@ func TestNewCustomerSavedAndFoundByPinyinInitials(t *testing.T) {
 func TestValidationNextToFieldsAndNothingSaved(t *testing.T) {
 	w, st := newTestWindow(t, i18n.English)
 	cs := w.customers
+	w.show(cs)
+	w.Wait()
 	cs.onNew()
 	card := cs.card
 	test.Type(card.phones, "abc123")
@@ -153,6 +157,8 @@ func TestValidationNextToFieldsAndNothingSaved(t *testing.T) {
 func TestImpossibleDatesRefused(t *testing.T) {
 	w, st := newTestWindow(t, i18n.ZhHans)
 	cs := w.customers
+	w.show(cs)
+	w.Wait()
 	cs.onNew()
 	card := cs.card
 	test.Type(card.name, "王五")
@@ -211,6 +217,8 @@ func TestArchiveAndUndo(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := w.customers
+	w.show(cs)
+	w.Wait()
 	cs.reload()
 	w.Wait()
 	cs.list.Select(0)
@@ -243,6 +251,8 @@ func TestFiltersByTierAndTag(t *testing.T) {
 		}
 	}
 	cs := w.customers
+	w.show(cs)
+	w.Wait()
 	cs.loadTags()
 	w.Wait()
 	cs.tier.SetSelected(tierLabel(crm.TierVIP))
@@ -322,6 +332,8 @@ func TestPurgeArchivedCustomerAfterConfirmation(t *testing.T) {
 		t.Fatal(err)
 	}
 	cs := w.customers
+	w.show(cs)
+	w.Wait()
 	if cs.card.purge.Visible() {
 		t.Errorf("purge shown on an empty card")
 	}
