@@ -43,6 +43,11 @@ type ImportOptions struct {
 	// the commit. It runs on the caller's goroutine while the import holds the book's write
 	// lock: it must not call the Store (it may cancel the import's context).
 	Progress func(done, total int)
+	// Consume lets the import work on the batch's customer cards where they are instead of on
+	// copies (100,000 cards are some 45 MB): for a caller that does not read b.Customers' cards
+	// afterwards (carebook import). Their contents are then the import's, but for the ID and
+	// Code each gets on success as always.
+	Consume bool
 }
 
 // progressEvery is how many rows an import writes between two calls of Progress.
@@ -98,7 +103,7 @@ func (s *Store) Import(ctx context.Context, b *crm.ImportBatch, o ImportOptions)
 			return err
 		}
 		var err error
-		if p, err = s.resolveImport(ctx, tx, b); err != nil {
+		if p, err = s.resolveImport(ctx, tx, b, o.Consume); err != nil {
 			return err
 		}
 		return p.write(ctx, tx, o.Progress)
@@ -121,7 +126,7 @@ var importCacheKiB = -16384
 // cache of the bulk writes: the look-ups seek all over a big book).
 func (s *Store) importDryRun(ctx context.Context, b *crm.ImportBatch) error {
 	return s.bulkTx(ctx, true, func(ctx context.Context, tx *sql.Tx) error {
-		p, err := s.resolveImport(ctx, tx, b)
+		p, err := s.resolveImport(ctx, tx, b, false)
 		if err != nil {
 			return err
 		}
@@ -155,7 +160,7 @@ func checkBatch(b *crm.ImportBatch) error {
 type importCard struct {
 	id     int64         // the book's id; 0 for a new customer until it is written
 	stored *crm.Customer // the card as in the book; nil for a new customer
-	card   crm.Customer  // the card as it will be written
+	card   *crm.Customer // the card as it will be written (nil: a skipped row's)
 	listed bool          // in importPlan.cards
 	// rows are the indexes in ImportBatch.Customers of the rows written into it.
 	rows      []int
@@ -199,6 +204,7 @@ type importPlan struct {
 	bookPhone map[string]bookCustomer
 	stored    map[int64]*crm.Customer // the book's cards a customer row may update
 	lastCode  int64                   // the highest C-number of the book and the batch
+	consume   bool                    // take b's customer cards rather than copy them
 
 	purchases, records []importLink
 	serve              *servePlan // services, complaints and events (importserve.go); nil when none
@@ -210,11 +216,12 @@ type importPlan struct {
 }
 
 // resolveImport reads what the batch needs from the book through q and decides what every row
-// does. It changes neither the book nor b.
-func (s *Store) resolveImport(ctx context.Context, q querier, b *crm.ImportBatch) (*importPlan, error) {
+// does. It changes neither the book nor b, unless consume: then it takes b's customer cards
+// (ImportOptions.Consume).
+func (s *Store) resolveImport(ctx context.Context, q querier, b *crm.ImportBatch, consume bool) (*importPlan, error) {
 	now := s.now()
 	p := &importPlan{
-		b: b, results: slices.Clone(b.Results), ts: stamp(now), today: crm.DateOf(now),
+		b: b, results: slices.Clone(b.Results), ts: stamp(now), today: crm.DateOf(now), consume: consume,
 		byCode: map[string]*importCard{}, byPhone: map[string]*importCard{}, byID: map[int64]*importCard{},
 	}
 	cards, invalid := p.prepareCustomers()
@@ -250,9 +257,10 @@ func checkEvery(ctx context.Context, i int) error {
 	return nil
 }
 
-// prepareCustomers returns copies of the batch's customer cards, normalised, and their field
-// errors; it notes the highest C-number they give. A card that creates a customer is written
-// from its copy here (one copy of every card, not two: 100,000 cards are some 45 MB).
+// prepareCustomers returns copies of the batch's customer cards (the cards themselves when the
+// plan consumes the batch), normalised, and their field errors; it notes the highest C-number
+// they give. A card that creates a customer is written from its copy here (one copy of every
+// card, not two: 100,000 cards are some 45 MB).
 func (p *importPlan) prepareCustomers() ([]importCard, []crm.Errors) {
 	ics := p.b.Customers
 	cards := make([]importCard, len(ics))
@@ -262,13 +270,19 @@ func (p *importPlan) prepareCustomers() ([]importCard, []crm.Errors) {
 		if p.results[ics[i].Row].Action == crm.ImportSkipRow {
 			return
 		}
-		c := &cards[i].card
-		*c = cloneCard(&ics[i].Customer)
+		var c *crm.Customer
+		if p.consume {
+			c = &ics[i].Customer // the card itself: the batch gives it up
+		} else {
+			clone := cloneCard(&ics[i].Customer)
+			c = &clone
+		}
+		cards[i].card = c
 		c.ID = 0
 		invalid[i] = prepareFast(c)
 	})
 	for i := range cards {
-		if len(invalid[i]) == 0 {
+		if cards[i].card != nil && len(invalid[i]) == 0 {
 			p.lastCode = max(p.lastCode, codeNumber(cards[i].card.Code))
 		}
 	}
@@ -289,7 +303,7 @@ func cloneCard(c *crm.Customer) crm.Customer {
 // customer resolves customer row i (its normalised card prepared.card, invalid its field
 // errors); prepared becomes the customer to write when the row creates one.
 func (p *importPlan) customer(i int, prepared *importCard, invalid crm.Errors) {
-	c := &prepared.card
+	c := prepared.card
 	res := &p.results[p.b.Customers[i].Row]
 	if len(invalid) > 0 {
 		res.Action = crm.ImportSkipRow
@@ -311,14 +325,14 @@ func (p *importPlan) customer(i int, prepared *importCard, invalid crm.Errors) {
 		res.Action, res.Code, res.Name = crm.ImportCreate, t.card.Code, t.card.DisplayName()
 		return
 	}
-	m := mergeCard(&t.card, c, func(field string) bool { return p.explicit(res, field) })
+	m := mergeCard(t.card, c, func(field string) bool { return p.explicit(res, field) })
 	if es := validateMerged(&m); len(es) > 0 {
 		res.Action, res.Code, res.Name = crm.ImportSkipRow, t.card.Code, c.DisplayName()
 		res.Problems = append(append(slices.Clip(res.Problems),
 			crm.FieldError{Key: keyMergeInvalid, Args: map[string]any{"Code": t.card.Code}}), es...)
 		return
 	}
-	t.card = m
+	*t.card = m
 	p.list(t, i)
 	res.Action, res.Code, res.Name = crm.ImportUpdate, m.Code, m.DisplayName()
 }
@@ -351,7 +365,8 @@ func (p *importPlan) bookCard(id int64) *importCard {
 		return t
 	}
 	stored := p.stored[id] // every customer a customer row's key finds is loaded
-	t := &importCard{id: id, stored: stored, card: cloneCard(stored)}
+	card := cloneCard(stored)
+	t := &importCard{id: id, stored: stored, card: &card}
 	p.byID[id] = t
 	p.register(t)
 	return t
@@ -628,7 +643,7 @@ func (p *importPlan) readBook(ctx context.Context, q querier, cards []importCard
 	var codes, phones []string
 	candidates := map[string]bool{} // keys of customer rows
 	for i := range cards {
-		if cards[i].card.Name == "" { // skipped (or invalid: it cannot be written)
+		if cards[i].card == nil || cards[i].card.Name == "" { // skipped (or invalid: it cannot be written)
 			continue
 		}
 		if c := cards[i].card.Code; c != "" { // matched by its code only
@@ -990,7 +1005,7 @@ func (p *importPlan) write(ctx context.Context, tx *sql.Tx, report func(done, to
 			}
 		}
 		if t.stored == nil {
-			id, err := nw.add(exec, tx, &t.card, t.key, t.sort)
+			id, err := nw.add(exec, tx, t.card, t.key, t.sort)
 			if err != nil {
 				return err
 			}
@@ -1047,8 +1062,8 @@ func keysAhead(cards []*importCard) (wait func(i int), stop func()) {
 		for lo := 0; lo < len(cards) && !stopped.Load(); lo += chunk {
 			hi := min(lo+chunk, len(cards))
 			for _, t := range cards[lo:hi] {
-				if t.stored == nil || !sameCard(t.stored, &t.card) {
-					t.key, t.sort = crm.SearchKey(&t.card), nameSortKey(&t.card)
+				if t.stored == nil || !sameCard(t.stored, t.card) {
+					t.key, t.sort = crm.SearchKey(t.card), nameSortKey(t.card)
 				}
 			}
 			ready <- hi
@@ -1076,7 +1091,7 @@ func sameCard(a, b *crm.Customer) bool {
 // writeCard writes what an import changed of one of the book's customers (new ones go through
 // newCardWriter).
 func (p *importPlan) writeCard(ctx context.Context, tx *sql.Tx, st *importStmts, t *importCard) error {
-	c, old := &t.card, t.stored
+	c, old := t.card, t.stored
 	if t.key == "" { // the same card: nothing written
 		return nil
 	}
@@ -1114,7 +1129,7 @@ func extends(old, list []string) bool {
 
 // writeDates writes the birthday and important dates an import changed or added.
 func (p *importPlan) writeDates(ctx context.Context, tx *sql.Tx, st *importStmts, t *importCard) error {
-	old, c := t.stored, &t.card
+	old, c := t.stored, t.card
 	inPlace := len(c.Dates) >= len(old.Dates) && (old.Birthday == nil || c.Birthday != nil && c.Birthday.ID == old.Birthday.ID)
 	for i := range old.Dates {
 		inPlace = inPlace && c.Dates[i].ID == old.Dates[i].ID
@@ -1259,7 +1274,7 @@ func (p *importPlan) committed(s *Store) {
 	}
 	for _, t := range p.cards {
 		if t.key != "" {
-			c := t.card
+			c := *t.card
 			c.ID = t.id
 			s.indexPut(newEntry(&c, t.key, t.sort))
 		}

@@ -852,3 +852,68 @@ func TestImportNewCardsInBatches(t *testing.T) {
 	}
 	checkDerived(t, s)
 }
+
+// TestImportConsume: an import that takes the batch's cards (ImportOptions.Consume) writes the
+// same book and the same results as one that copies them: new cards, rows of one batch merged,
+// a card of the book updated, a skipped row and an invalid one; every written row's card gets
+// its ID and Code either way.
+func TestImportConsume(t *testing.T) {
+	build := func() *batchBuilder {
+		bb := newBatch()
+		bb.customer(crm.Customer{Name: "张三", Phones: []string{"13812345678"}, Tags: []string{"A"}})
+		bb.customer(crm.Customer{Name: "张三", Remark: "老张", Phones: []string{"13900001111", "138 1234 5678"}, Tags: []string{"B"}})
+		bb.customer(crm.Customer{Code: "K9", Name: "王五", Birthday: &crm.KeyDate{Calendar: crm.Solar, Month: 3, Day: 8}})
+		bb.customer(crm.Customer{Name: "赵六", Phones: []string{"13700000000"}, Notes: "来自表格"}) // updates the book's 赵六
+		bb.skip(bb.customer(crm.Customer{Name: "跳过", Phones: []string{"13600000000"}}))
+		bb.customer(crm.Customer{Name: "坏号码", Phones: []string{"12"}})
+		return bb
+	}
+	books := make([]map[string]crm.Customer, 2)
+	var results [2][]crm.ImportRowResult
+	for k, consume := range []bool{false, true} {
+		s := openTest(t)
+		old := &crm.Customer{Name: "赵六", Phones: []string{"13700000000"}, Tags: []string{"老客户"}}
+		if err := s.SaveCustomer(context.Background(), old); err != nil {
+			t.Fatal(err)
+		}
+		bb := build()
+		if err := s.Import(context.Background(), &bb.b, ImportOptions{Consume: consume}); err != nil {
+			t.Fatal(err)
+		}
+		checkDerived(t, s)
+		results[k] = bb.b.Results
+		ids, err := queryInts(s.db, `SELECT id FROM customers ORDER BY id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cards, err := loadCards(context.Background(), s.db, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		books[k] = map[string]crm.Customer{}
+		for _, c := range cards {
+			books[k][c.Code] = *c
+		}
+		for i, ic := range bb.b.Customers {
+			if bb.b.Results[ic.Row].Action == crm.ImportSkipRow {
+				continue
+			}
+			if ic.Customer.ID == 0 || books[k][ic.Customer.Code].ID != ic.Customer.ID {
+				t.Errorf("consume %v: batch card %d got id %d, code %q", consume, i, ic.Customer.ID, ic.Customer.Code)
+			}
+		}
+		// Copied, the batch's cards are as given; taken, they were normalised where they are.
+		if got := bb.b.Customers[1].Customer.Phones; slices.Contains(got, "138 1234 5678") == consume {
+			t.Errorf("consume %v: the batch card's phones are %q", consume, got)
+		}
+	}
+	if !reflect.DeepEqual(books[0], books[1]) {
+		t.Errorf("the books differ:\ncopied %+v\ntaken  %+v", books[0], books[1])
+	}
+	if !reflect.DeepEqual(results[0], results[1]) {
+		t.Errorf("the results differ:\ncopied %+v\ntaken  %+v", results[0], results[1])
+	}
+	if len(books[1]) != 3 {
+		t.Errorf("%d customers, want 3 (张三, 王五, 赵六)", len(books[1]))
+	}
+}
