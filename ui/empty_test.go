@@ -76,6 +76,12 @@ func TestEmptyRecordsSaysHowToBegin(t *testing.T) {
 	if !rs.empty.Visible() || !strings.Contains(rs.empty.Text, "Ctrl+L") {
 		t.Errorf("empty records: %q", rs.empty.Text)
 	}
+	// The message is laid out above the sheet, not over its header.
+	d := fyne.CurrentApp().Driver()
+	msg, sheet := d.AbsolutePositionForObject(rs.empty), d.AbsolutePositionForObject(rs.table)
+	if rs.empty.Size().Height <= 0 || msg.Y+rs.empty.Size().Height > sheet.Y {
+		t.Errorf("the message (y %v, height %v) runs into the sheet (y %v)", msg.Y, rs.empty.Size().Height, sheet.Y)
+	}
 	// A filter that leaves nothing says how to see more.
 	rs.kind.SetSelected(kindLabel(crm.KindGreeting))
 	w.Wait()

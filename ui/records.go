@@ -128,11 +128,13 @@ func (s *recordsScreen) buildUI() {
 
 	filters := container.NewGridWithColumns(4, s.from, s.to, s.kind, s.channel)
 	who := container.NewHBox(s.customer, s.clear)
+	// The message of an empty sheet is above it, under the count (over the sheet, its column
+	// lines ran through the text).
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, s.export, filters),
 		container.NewBorder(nil, nil, who, nil, s.count),
-		s.filterErr)
-	s.root = container.NewBorder(top, nil, nil, nil, container.NewStack(s.table, container.NewVBox(s.empty)))
+		s.filterErr, s.empty)
+	s.root = container.NewBorder(top, nil, nil, nil, s.table)
 	s.restoreFilters()
 }
 
@@ -172,6 +174,23 @@ func (s *recordsScreen) readQuery() (crm.RecordQuery, bool) {
 	return q, true
 }
 
+// showEmpty shows text above the sheet.
+func (s *recordsScreen) showEmpty(text string) {
+	s.empty.SetText(text)
+	if !s.empty.Visible() {
+		s.empty.Show()
+		s.root.Refresh() // the top grows: laid out again
+	}
+}
+
+// hideEmpty hides the message of an empty sheet.
+func (s *recordsScreen) hideEmpty() {
+	if s.empty.Visible() {
+		s.empty.Hide()
+		s.root.Refresh() // the top shrinks: laid out again
+	}
+}
+
 // reload counts the records of the query and drops the pages read so far; rows are read when
 // the table shows them.
 func (s *recordsScreen) reload() {
@@ -196,8 +215,7 @@ func (s *recordsScreen) reload() {
 			}
 			if err != nil {
 				s.total = 0
-				s.empty.SetText(i18n.T("customers.load_failed", "Error", err))
-				s.empty.Show()
+				s.showEmpty(i18n.T("customers.load_failed", "Error", err))
 				s.table.Refresh()
 				return
 			}
@@ -205,13 +223,11 @@ func (s *recordsScreen) reload() {
 			s.count.SetText(i18n.T("records.count", "Count", n))
 			switch {
 			case n > 0:
-				s.empty.Hide()
+				s.hideEmpty()
 			case q == (crm.RecordQuery{}):
-				s.empty.SetText(i18n.T("records.none_yet"))
-				s.empty.Show()
+				s.showEmpty(i18n.T("records.none_yet"))
 			default:
-				s.empty.SetText(i18n.T("empty.records_no_match"))
-				s.empty.Show()
+				s.showEmpty(i18n.T("empty.records_no_match"))
 			}
 			s.table.ScrollToTop()
 			s.table.Refresh()
