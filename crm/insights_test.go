@@ -350,3 +350,20 @@ func TestRankByAmount(t *testing.T) {
 		})
 	}
 }
+
+// TestClassifyApartSame: a big book classified with the ranking beside the rest of the work
+// gives what it gives with the ranking first.
+func TestClassifyApartSame(t *testing.T) {
+	stats := benchStats(3 * classifyApart)
+	s := DefaultPlanSettings()
+	apart := Classify(insightDay, s, stats)
+	defer func(n int) { classifyApart = n }(classifyApart)
+	classifyApart = len(stats) + 1
+	inOrder := Classify(insightDay, s, stats)
+	if !reflect.DeepEqual(apart, inOrder) {
+		t.Fatalf("the classifications differ")
+	}
+	if apart.MajorCount == 0 || apart.VIPCount == 0 {
+		t.Fatalf("no Pareto tiers: %d major, %d vip", apart.MajorCount, apart.VIPCount)
+	}
+}
