@@ -24,6 +24,7 @@ import (
 // CustomerBook is what the customer screens need from the book.
 type CustomerBook interface {
 	SearchList(ctx context.Context, q crm.CustomerQuery) (crm.SummaryList, error)
+	CountCustomers(ctx context.Context) (int, error)
 	Customer(ctx context.Context, id int64) (*crm.Customer, error)
 	SaveCustomer(ctx context.Context, c *crm.Customer) error
 	ArchiveCustomer(ctx context.Context, id int64) error

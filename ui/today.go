@@ -420,8 +420,8 @@ func (s *todayScreen) reload() {
 		// An empty plan may be an empty book: then the screen says how to begin.
 		noCustomers := false
 		if err == nil && len(plan.Maintain)+len(plan.Invite)+len(plan.Serve) == 0 {
-			res, serr := book.SearchList(ctx, crm.CustomerQuery{})
-			noCustomers = serr == nil && res.Len() == 0
+			n, cerr := book.CountCustomers(ctx)
+			noCustomers = cerr == nil && n == 0
 		}
 		return func() {
 			if gen != s.loading {
