@@ -49,14 +49,14 @@ func runImport(args []string, stdout, stderr io.Writer) error {
 		return err // already the translated line of bookError
 	}
 	defer s.Close()
-	im := imports.Importer{Lang: exportLang()}
+	// The batch's cards are not read after the import: it works on them rather than on copies.
+	im := imports.Importer{Lang: exportLang(), Consume: true}
 	b, err := im.Prepare(ctx, paths, crm.DateOf(time.Now()))
 	if err != nil {
 		return importError(err)
 	}
-	// The batch's cards are not read after the import: it takes them rather than copying them.
-	if err := s.Import(ctx, b, store.ImportOptions{DryRun: *dry, Consume: true}); err != nil {
-		return fmt.Errorf("import: %w", err)
+	if err := im.Apply(ctx, s, b, *dry, nil); err != nil {
+		return err
 	}
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()

@@ -19,6 +19,10 @@ import (
 type Importer struct {
 	// Lang names the fields a column can be mapped to.
 	Lang xlsx.Lang
+	// Consume lets Apply's import work on the batch's cards instead of copies
+	// (store.ImportOptions.Consume): for a caller that does not read them after (carebook import,
+	// which shows no preview).
+	Consume bool
 }
 
 // Read reads the files, in order, into tables (a workbook gives one per sheet), each with its
@@ -89,7 +93,7 @@ func (im Importer) Convert(tables []crm.ImportTable, mappings []crm.ImportMappin
 
 // Apply resolves the batch against the book and, unless dryRun, writes it in one transaction.
 func (im Importer) Apply(ctx context.Context, s *store.Store, b *crm.ImportBatch, dryRun bool, progress func(done, total int)) error {
-	if err := s.Import(ctx, b, store.ImportOptions{DryRun: dryRun, Progress: progress}); err != nil {
+	if err := s.Import(ctx, b, store.ImportOptions{DryRun: dryRun, Progress: progress, Consume: im.Consume}); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	return nil
