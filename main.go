@@ -4,6 +4,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"syscall"
@@ -45,11 +47,42 @@ func mainCode() int {
 			defer stop()
 		}
 	}
+	// CAREBOOK_HEAPPROFILE=FILE writes a profile of the live heap CAREBOOK_HEAPPROFILE_AFTER
+	// (a duration, default 8s) after the start: what the window keeps once Today has loaded.
+	if path := os.Getenv("CAREBOOK_HEAPPROFILE"); path != "" {
+		after, err := time.ParseDuration(cmp.Or(os.Getenv("CAREBOOK_HEAPPROFILE_AFTER"), "8s"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "carebook: heap profile: "+err.Error())
+		} else {
+			time.AfterFunc(after, func() {
+				if err := writeHeapProfile(path); err != nil {
+					fmt.Fprintln(os.Stderr, "carebook: "+err.Error())
+				}
+			})
+		}
+	}
 	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "carebook: "+err.Error())
 		return 1
 	}
 	return 0
+}
+
+// writeHeapProfile collects garbage and writes a profile of the live heap to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("heap profile: %w", err)
+	}
+	return nil
 }
 
 // startCPUProfile starts a CPU profile written to path; stop ends it.
