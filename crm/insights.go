@@ -133,6 +133,11 @@ type Classification struct {
 	// the Pareto rule suggests as major or above, and as vip.
 	TotalM               Money
 	MajorCount, VIPCount int
+
+	// ranked are the positions of the ranked customers (a purchase, M > 0) by M, descending
+	// (equal amounts in any order but at the two cuts): what Reclassify walks the major prefix
+	// along.
+	ranked []int32
 }
 
 // Classify classifies every customer of stats on day d (s gives the churn thresholds): lifecycle
@@ -153,25 +158,14 @@ func Classify(d Date, s PlanSettings, stats []CustomerStats) Classification {
 	cl := Classification{Date: d, Insights: make([]Insight, len(stats))}
 	m := &cl.Means
 	for i := range stats {
-		st := &stats[i]
-		if st.Purchases == 0 || st.LastPurchase.IsZero() {
-			continue
-		}
-		m.Customers++
-		m.SumR += int64(d.Sub(st.LastPurchase))
-		m.SumF += int64(st.YearPurchases)
-		m.SumM += st.YearAmount
+		m.add(d, &stats[i], 1)
 	}
-	if n := m.Customers; n > 0 {
-		m.R = float64(m.SumR) / float64(n)
-		m.F = float64(m.SumF) / float64(n)
-		m.M = Money(math.Round(float64(m.SumM) / float64(n)))
-	}
+	m.finish()
 
 	// Pareto ranking of the purchasing customers with M > 0.
 	var ranked []int32
 	for i := range stats {
-		if stats[i].Purchases > 0 && stats[i].YearAmount > 0 {
+		if ranks(&stats[i]) {
 			ranked = append(ranked, int32(i))
 			cl.TotalM += stats[i].YearAmount
 		}
@@ -184,39 +178,8 @@ func Classify(d Date, s PlanSettings, stats []CustomerStats) Classification {
 	} else {
 		rankByAmount(ranked, stats)
 	}
-
-	n := uint64(m.Customers)
 	for i := range stats {
-		st, in := &stats[i], &cl.Insights[i]
-		in.SuggestedTier = TierSmall
-		if st.Purchases == 0 || st.LastPurchase.IsZero() {
-			in.Stage, in.R = StageProspect, -1
-			continue
-		}
-		in.R, in.F, in.M = d.Sub(st.LastPurchase), st.YearPurchases, st.YearAmount
-		in.Churn = s.ChurnOf(st.LastPurchase, d)
-		switch {
-		case in.Churn == ChurnLost:
-			in.Stage = StageLost
-		case in.Churn == ChurnHalfLost:
-			in.Stage = StageHalfLost
-		case in.Churn == ChurnDormant:
-			in.Stage = StageDormant
-		case st.Purchases >= LongTermPurchases && d.Sub(st.FirstPurchase) >= LongTermDays:
-			in.Stage = StageLongTerm
-		case st.Purchases >= 2:
-			in.Stage = StageRepeat
-		default:
-			in.Stage = StageNew
-		}
-		// x ≤ mean ⇔ x·n ≤ sum, exactly (values and sums are not negative).
-		in.RHigh = cmpMul(uint64(max(in.R, 0)), n, uint64(max(m.SumR, 0)), 1) <= 0
-		in.FHigh = cmpMul(uint64(in.F), n, uint64(m.SumF), 1) >= 0
-		in.MHigh = cmpMul(uint64(max(in.M, 0)), n, uint64(max(m.SumM, 0)), 1) >= 0
-		in.Segment = SegmentOf(in.RHigh, in.FHigh, in.MHigh)
-		if st.YearAmount > 0 {
-			in.SuggestedTier = TierOrdinary
-		}
+		classifyOne(&cl.Insights[i], d, s, &stats[i], m)
 	}
 	ranking.Wait()
 	var held Money
@@ -225,7 +188,7 @@ func Classify(d Date, s PlanSettings, stats []CustomerStats) Classification {
 		held += stats[ranked[major]].YearAmount
 		major++
 	}
-	vip := (major*ParetoVIPPercent + 99) / 100
+	vip := vipOf(major)
 	cl.MajorCount, cl.VIPCount = major, vip
 	orderTies(ranked, stats, major)
 	orderTies(ranked, stats, vip)
@@ -236,7 +199,176 @@ func Classify(d Date, s PlanSettings, stats []CustomerStats) Classification {
 			cl.Insights[i].SuggestedTier = TierMajor
 		}
 	}
+	cl.ranked = ranked
 	return cl
+}
+
+// purchasing reports whether st counts in the RFM means (a purchase on or before D).
+func purchasing(st *CustomerStats) bool { return st.Purchases > 0 && !st.LastPurchase.IsZero() }
+
+// ranks reports whether st is in the Pareto ranking (a purchase, and M > 0).
+func ranks(st *CustomerStats) bool { return st.Purchases > 0 && st.YearAmount > 0 }
+
+// add adds (sign 1) or takes out (sign −1) st's R, F and M to the sums of m, when st counts.
+func (m *RFMMeans) add(d Date, st *CustomerStats, sign int64) {
+	if !purchasing(st) {
+		return
+	}
+	m.Customers += int(sign)
+	m.SumR += sign * int64(d.Sub(st.LastPurchase))
+	m.SumF += sign * int64(st.YearPurchases)
+	m.SumM += Money(sign) * st.YearAmount
+}
+
+// finish sets the means from the sums.
+func (m *RFMMeans) finish() {
+	m.R, m.F, m.M = 0, 0, 0
+	if n := m.Customers; n > 0 {
+		m.R = float64(m.SumR) / float64(n)
+		m.F = float64(m.SumF) / float64(n)
+		m.M = Money(math.Round(float64(m.SumM) / float64(n)))
+	}
+}
+
+// vipOf is the number of vip customers of a major prefix of that many: ParetoVIPPercent of it,
+// rounded up.
+func vipOf(major int) int { return (major*ParetoVIPPercent + 99) / 100 }
+
+// classifyOne sets in to what Classify derives for the customer of st from its own stats and the
+// book's means m; its suggested tier is small, or ordinary with M > 0 (the Pareto ranking, the
+// caller's, raises it to major or vip).
+func classifyOne(in *Insight, d Date, s PlanSettings, st *CustomerStats, m *RFMMeans) {
+	in.SuggestedTier = TierSmall
+	if !purchasing(st) {
+		in.Stage, in.R = StageProspect, -1
+		return
+	}
+	in.R, in.F, in.M = d.Sub(st.LastPurchase), st.YearPurchases, st.YearAmount
+	in.Churn = s.ChurnOf(st.LastPurchase, d)
+	switch {
+	case in.Churn == ChurnLost:
+		in.Stage = StageLost
+	case in.Churn == ChurnHalfLost:
+		in.Stage = StageHalfLost
+	case in.Churn == ChurnDormant:
+		in.Stage = StageDormant
+	case st.Purchases >= LongTermPurchases && d.Sub(st.FirstPurchase) >= LongTermDays:
+		in.Stage = StageLongTerm
+	case st.Purchases >= 2:
+		in.Stage = StageRepeat
+	default:
+		in.Stage = StageNew
+	}
+	// x ≤ mean ⇔ x·n ≤ sum, exactly (values and sums are not negative).
+	n := uint64(m.Customers)
+	in.RHigh = cmpMul(uint64(max(in.R, 0)), n, uint64(max(m.SumR, 0)), 1) <= 0
+	in.FHigh = cmpMul(uint64(in.F), n, uint64(m.SumF), 1) >= 0
+	in.MHigh = cmpMul(uint64(max(in.M, 0)), n, uint64(max(m.SumM, 0)), 1) >= 0
+	in.Segment = SegmentOf(in.RHigh, in.FHigh, in.MHigh)
+	if st.YearAmount > 0 {
+		in.SuggestedTier = TierOrdinary
+	}
+}
+
+// rankedBefore reports whether a comes before b in the Pareto ranking: M descending, then code,
+// then id.
+func rankedBefore(a, b *CustomerStats) bool {
+	if a.YearAmount != b.YearAmount {
+		return a.YearAmount > b.YearAmount
+	}
+	if c := strings.Compare(a.Code, b.Code); c != 0 {
+		return c < 0
+	}
+	return a.ID < b.ID
+}
+
+// Reclassify answers, for one customer, what Classify would on cl's day with s for the book of
+// stats changed: the customers at the positions gone (ascending, distinct) taken out, those of
+// added (distinct ids, none of them left in stats) put in. cl must be Classify(cl.Date, ·,
+// stats) (the settings do not matter to the means and the ranking, only to x's churn). x is the
+// customer asked about, a pointer into added or to a position of stats that is not gone; nil
+// asks for the means only. It returns the insight of x and the book's means.
+//
+// A purchase saved changes one customer's sums; the card opened next wants that customer's
+// insight, which Classify would have for the whole book again (12 ms and 20 MB at 100,000
+// customers, a garbage collection every few saves). The means follow from cl's sums; x's rank
+// is counted in one pass over the book, and the major prefix walked along cl's ranking: no
+// sort, no allocation but added's amounts.
+func (cl *Classification) Reclassify(s PlanSettings, stats []CustomerStats, gone []int, added []CustomerStats, x *CustomerStats) (Insight, RFMMeans) {
+	d := cl.Date
+	m := cl.Means
+	total := cl.TotalM
+	isGone := func(i int) bool {
+		_, found := slices.BinarySearch(gone, i)
+		return found
+	}
+	for _, i := range gone {
+		m.add(d, &stats[i], -1)
+		if ranks(&stats[i]) {
+			total -= stats[i].YearAmount
+		}
+	}
+	var amounts []Money // of added's ranked customers, descending
+	for i := range added {
+		m.add(d, &added[i], 1)
+		if ranks(&added[i]) {
+			total += added[i].YearAmount
+			amounts = append(amounts, added[i].YearAmount)
+		}
+	}
+	m.finish()
+	if x == nil {
+		return Insight{}, m
+	}
+	var in Insight
+	classifyOne(&in, d, s, x, &m)
+	if !ranks(x) {
+		return in, m
+	}
+	// The major prefix: the amounts of the new book in descending order (cl's ranking without
+	// the customers gone, merged with added's) until they hold the share.
+	slices.SortFunc(amounts, func(a, b Money) int { return cmp.Compare(b, a) })
+	var held Money
+	major, k, j := 0, 0, 0 // the prefix's length; the next of cl.ranked, of amounts
+	for !atLeastPercent(held, total, ParetoMajorPercent) {
+		for k < len(cl.ranked) && isGone(int(cl.ranked[k])) {
+			k++
+		}
+		if k < len(cl.ranked) && (j == len(amounts) || stats[cl.ranked[k]].YearAmount >= amounts[j]) {
+			held += stats[cl.ranked[k]].YearAmount
+			k++
+		} else if j < len(amounts) {
+			held += amounts[j]
+			j++
+		} else {
+			break
+		}
+		major++
+	}
+	// x's place in the ranking: how many ranked customers come before it.
+	pos := 0
+	g := 0 // the next of gone
+	for i := range stats {
+		if g < len(gone) && gone[g] == i {
+			g++
+			continue
+		}
+		if st := &stats[i]; st.ID != x.ID && ranks(st) && rankedBefore(st, x) {
+			pos++
+		}
+	}
+	for i := range added {
+		if st := &added[i]; st.ID != x.ID && ranks(st) && rankedBefore(st, x) {
+			pos++
+		}
+	}
+	switch {
+	case pos < vipOf(major):
+		in.SuggestedTier = TierVIP
+	case pos < major:
+		in.SuggestedTier = TierMajor
+	}
+	return in, m
 }
 
 // classifyApart is the number of ranked customers from which Classify ranks them beside the

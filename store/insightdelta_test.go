@@ -509,3 +509,52 @@ func TestInsightDeltaLeavesOldUnchanged(t *testing.T) {
 		t.Errorf("the classification handed out before changed:\n%+v\nwas %+v", before, kept)
 	}
 }
+
+// After every write of a random sequence, CustomerInsight gives each customer (and ids that are
+// no customer) on each day the insight and the means of the classification read from scratch.
+// The book's classification is brought up to date only now and then (as the customer list
+// does), so the answers come from cached classifications several writes old; the converted
+// writes are answered without reading the whole book.
+func TestCustomerInsightAfterWrites(t *testing.T) {
+	ctx := context.Background()
+	for seed := range uint64(3) {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) {
+			b := newInsightDeltaBook(t, 100+seed)
+			for _, d := range insightDeltaDays {
+				if _, err := b.s.Insights(ctx, d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before := b.s.ic.reclassified.Load()
+			for step := range 120 {
+				w := insightDeltaWrites[b.rng.IntN(len(insightDeltaWrites))]
+				w.write(t, b)
+				reads := b.s.ic.fullReads
+				for _, d := range insightDeltaDays {
+					want := b.fresh(t, d)
+					for _, id := range append([]int64{0, 1 << 40}, b.customers...) {
+						in, m, ok, err := b.s.CustomerInsight(ctx, d, id)
+						if err != nil {
+							t.Fatal(err)
+						}
+						win, wok := want.Insight(id)
+						if in != win || ok != wok || m != want.Classification.Means {
+							t.Fatalf("step %d, %s, day %v, customer %d: %+v %v %+v\nwant %+v %v %+v", step, w.name, d, id, in, ok, m, win, wok, want.Classification.Means)
+						}
+					}
+					if b.rng.IntN(4) == 0 {
+						if _, err := b.s.Insights(ctx, d); err != nil {
+							t.Fatal(err)
+						}
+					}
+				}
+				if w.converted && b.s.ic.fullReads != reads {
+					t.Errorf("step %d, %s: %d full reads", step, w.name, b.s.ic.fullReads-reads)
+				}
+			}
+			if n := b.s.ic.reclassified.Load() - before; n < 1000 {
+				t.Errorf("%d answers reclassified: the cached classifications were not used", n)
+			}
+		})
+	}
+}
