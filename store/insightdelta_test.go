@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+	"time"
 
 	"carebook/crm"
 )
@@ -556,5 +557,41 @@ func TestCustomerInsightAfterWrites(t *testing.T) {
 				t.Errorf("%d answers reclassified: the cached classifications were not used", n)
 			}
 		})
+	}
+}
+
+// Changes moves on with every write, whatever it changes, and not with reads, even those that
+// hold the write lock (the classification, the search index).
+func TestChangesCountsWrites(t *testing.T) {
+	ctx := context.Background()
+	f := newInsightBook(t)
+	for _, c := range []struct {
+		name  string
+		write bool
+		do    func() error
+	}{
+		{"insights", false, func() error { _, err := f.s.Insights(ctx, insightDay); return err }},
+		{"search", false, func() error { _, err := f.s.SearchList(ctx, crm.CustomerQuery{Text: "甲"}); return err }},
+		{"customer insight", false, func() error { _, _, _, err := f.s.CustomerInsight(ctx, insightDay, f.a.ID); return err }},
+		{"plan", false, func() error { _, err := f.s.Plan(ctx, insightDay); return err }},
+		{"record", true, func() error {
+			return f.s.SaveRecord(ctx, &crm.Record{CustomerID: f.a.ID, At: time.Now(), Kind: crm.KindRoutine, Channel: crm.ChannelPhone, Content: "x"})
+		}},
+		{"purchase", true, func() error {
+			return f.s.SavePurchase(ctx, &crm.Purchase{CustomerID: f.b.ID, Date: insightDay, Amount: 100, Channel: crm.Online})
+		}},
+		{"customer insight after the purchase", false, func() error { _, _, _, err := f.s.CustomerInsight(ctx, insightDay, f.b.ID); return err }},
+		{"setting", true, func() error { return f.s.SetSetting(ctx, "ui.test", fmt.Sprint(time.Now().UnixNano())) }},
+		{"snooze", true, func() error {
+			return f.s.Snooze(ctx, crm.Snooze{CustomerID: f.a.ID, Reason: crm.ReasonCadence, Ref: "x", Until: insightDay.AddDays(3)})
+		}},
+	} {
+		before := f.s.Changes()
+		if err := c.do(); err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if moved := f.s.Changes() != before; moved != c.write {
+			t.Errorf("%s: Changes moved %v, want %v", c.name, moved, c.write)
+		}
 	}
 }

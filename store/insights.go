@@ -126,6 +126,11 @@ type writeLock struct {
 	// insightLogGens generations; guarded by mu.
 	log [insightLogGens]genChange
 	gen atomic.Uint64
+	// read says the holder only read (onlyRead); guarded by mu.
+	read bool
+	// writes moves on at every Unlock but a reader's: it tells that the book changed, whatever
+	// changed (Store.Changes).
+	writes atomic.Uint64
 }
 
 // genChange is what moved the book to generation gen: a write that changed the classification
@@ -150,9 +155,16 @@ func (l *writeLock) Unlock() {
 		g := l.gen.Add(1)
 		l.log[g%insightLogGens] = genChange{gen: g, ids: slices.Compact(l.touched)}
 	}
-	l.keep, l.touched = false, nil
+	if !l.read {
+		l.writes.Add(1)
+	}
+	l.keep, l.touched, l.read = false, nil, false
 	l.mu.Unlock()
 }
+
+// onlyRead says, while holding the lock, that the holder writes nothing: its Unlock moves
+// neither the generation nor the count of writes.
+func (l *writeLock) onlyRead() { l.keep, l.read = true, true }
 
 // keepInsights says, while holding the lock, that what the holder writes changes no
 // customer's classification (nor which customers are classified), so that its Unlock keeps
@@ -257,6 +269,10 @@ func (c *insightCache) put(gen uint64, bi *BookInsights) {
 	c.entries = append([]insightEntry{{gen, bi}}, kept...)
 }
 
+// Changes is a count that moves on with every write to the book (after its commit): a screen
+// that remembers it with what it read knows whether to read again.
+func (s *Store) Changes() uint64 { return s.writeMu.writes.Load() }
+
 // insightsChanged drops the cached classifications (tests and benchmarks; the write methods
 // go through writeMu): the generation it moves to is not in writeMu's log, so the next
 // Insights of every day reads the whole book.
@@ -313,7 +329,7 @@ func (s *Store) readInsights(ctx context.Context, d crm.Date, base *BookInsights
 		defer tx.Rollback()
 		ps, err = planSettingsOn(ctx, conn)
 	}
-	s.writeMu.keepInsights()
+	s.writeMu.onlyRead()
 	s.writeMu.Unlock()
 	if err != nil {
 		return 0, nil, err
@@ -513,7 +529,7 @@ func (s *Store) customerInsightAfter(ctx context.Context, base *BookInsights, ba
 			ps, err = planSettingsOn(ctx, conn)
 		}
 	}
-	s.writeMu.keepInsights()
+	s.writeMu.onlyRead()
 	s.writeMu.Unlock()
 	if err != nil || !known {
 		return in, m, false, false, err

@@ -74,7 +74,7 @@ func (s *Store) withIndex(ctx context.Context, f func(*index) error) error {
 func (s *Store) loadIndex(ctx context.Context) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	s.writeMu.keepInsights() // it only reads
+	s.writeMu.onlyRead()
 	s.mu.RLock()
 	loaded := s.idx != nil
 	s.mu.RUnlock()

@@ -60,6 +60,8 @@ type PlanBook interface {
 	ServiceDone(ctx context.Context, serviceID int64, r *crm.Record) error
 	Templates(ctx context.Context, lang string) (map[string]string, error)
 	SetTemplate(ctx context.Context, lang, key, body string) error
+	// Changes moves on with every write to the book.
+	Changes() uint64
 }
 
 // ServeBook is what the events, services and complaints screens need: events and their
@@ -302,8 +304,9 @@ func (w *Window) buildUI() {
 }
 
 func (w *Window) onNavigate(id widget.ListItemID) {
-	if id != w.current && w.screens[id] == w.todayView {
-		// Cards, purchases and records edited elsewhere change the plan.
+	if id != w.current && w.screens[id] == w.todayView && w.todayView.stale() {
+		// Cards, purchases and records edited elsewhere change the plan. At 100,000 customers
+		// planning again takes a quarter of a second and some 60 MB: not when nothing changed.
 		w.todayView.reload()
 	}
 	w.current = id

@@ -27,6 +27,13 @@ type todayScreen struct {
 	plan      crm.Plan
 	templates map[string]string
 	loading   int // generation of the latest load
+	// shown says which book, at which count of its writes (PlanBook.Changes), on which day, the
+	// plan on screen was read: returning to the screen plans again only when one of them moved.
+	shown struct {
+		book    PlanBook
+		changes uint64
+		day     crm.Date
+	}
 	// noCustomers is set when the book has no customer yet (the empty state says how to begin).
 	noCustomers bool
 	// busy holds the items (and holiday groups) whose done is being saved: a second tap
@@ -402,6 +409,12 @@ func (s *todayScreen) setNote(text string) {
 	}
 }
 
+// stale reports whether the plan on screen may differ from the book's now: another book, a
+// write since it was read, another day, or a load that failed or has not ended.
+func (s *todayScreen) stale() bool {
+	return s.shown.book != s.w.book || s.shown.changes != s.w.book.Changes() || s.shown.day != s.day
+}
+
 // reload plans the day off the UI goroutine and shows it.
 func (s *todayScreen) reload() {
 	s.loading++
@@ -412,6 +425,7 @@ func (s *todayScreen) reload() {
 	lang := string(i18n.Current())
 	s.w.async(func() func() {
 		ctx := context.Background()
+		changes := book.Changes() // before the plan: a write while it is read plans again
 		plan, err := book.Plan(ctx, day)
 		var tpl map[string]string
 		if err == nil {
@@ -433,6 +447,7 @@ func (s *todayScreen) reload() {
 			}
 			s.plan, s.templates = plan, tpl
 			s.noCustomers = noCustomers
+			s.shown.book, s.shown.changes, s.shown.day = book, changes, day
 			s.show()
 			if !s.w.notified && day == s.w.today() {
 				s.w.notified = true
