@@ -137,6 +137,10 @@ type Options struct {
 	// Calendar writes the plan of the coming days as an iCalendar file (Today's 导出到日历…,
 	// hidden when nil).
 	Calendar CalendarFunc
+	// Started, when set, is called once Today has shown its first plan (or said why it could
+	// not): the end of the start's burst of work (main then gives the process its usual memory
+	// limit).
+	Started func()
 	// Now is the clock; tests fix it. Nil means time.Now.
 	Now func() time.Time
 	// manual holds background work until Wait (tests).
@@ -176,6 +180,8 @@ type Window struct {
 	complaints *complaintsScreen
 	// notified is set once the start notification summing up today's plan was sent.
 	notified bool
+	// started is set once Options.Started was called.
+	started bool
 	// backupNote is the message of a restore, for the Settings built again after it.
 	backupNote *backupNote
 	// restoring is set while the first buildUI opens the screen shown at the last start.
@@ -262,6 +268,16 @@ func (w *Window) Wait() {
 }
 
 func (w *Window) today() crm.Date { return crm.DateOf(w.opts.Now()) }
+
+// startedUp calls Options.Started, the first time only.
+func (w *Window) startedUp() {
+	if !w.started {
+		w.started = true
+		if w.opts.Started != nil {
+			w.opts.Started()
+		}
+	}
+}
 
 // buildUI (re)creates every screen in the current language.
 func (w *Window) buildUI() {

@@ -441,6 +441,7 @@ func (s *todayScreen) reload() {
 			if gen != s.loading {
 				return
 			}
+			defer s.w.startedUp()
 			if err != nil {
 				s.setNote(i18n.T("today.load_failed", "Error", err))
 				return

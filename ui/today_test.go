@@ -475,3 +475,33 @@ func TestTodayPlansAgainOnlyAfterAWrite(t *testing.T) {
 		t.Fatalf("planned again after the write was read (%d loads)", w.todayView.loading-loads)
 	}
 }
+
+// Options.Started is called once, when Today has shown its first plan: main keeps the process's
+// tighter start-up memory limit until then.
+func TestStartedOnceTodayShowsItsPlan(t *testing.T) {
+	a := test.NewApp()
+	t.Cleanup(func() { a.Quit() })
+	i18n.Set(i18n.ZhHans)
+	t.Cleanup(func() { i18n.Set(i18n.English) })
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "carebook.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	saveCustomer(t, st, &crm.Customer{Name: "张三", Created: crm.DateOf(testNow).AddDays(-400)})
+	calls := 0
+	w := NewWindow(a, Options{Book: st, Version: "test", Now: func() time.Time { return testNow }, manual: true,
+		Started: func() { calls++ }})
+	if calls != 0 {
+		t.Fatalf("Started called %d times before the plan was read", calls)
+	}
+	w.Wait()
+	if calls != 1 || len(w.todayView.plan.Maintain) == 0 {
+		t.Fatalf("Started called %d times once the plan (%d items) is shown, want 1", calls, len(w.todayView.plan.Maintain))
+	}
+	w.todayView.reload()
+	w.Wait()
+	if calls != 1 {
+		t.Fatalf("Started called %d times after a second plan, want 1", calls)
+	}
+}
