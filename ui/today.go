@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -42,7 +41,7 @@ type todayScreen struct {
 
 	dayLabel  *widget.Label
 	expired   *widget.Label // routine follow-ups missed on the day
-	dateEntry *widget.DateEntry
+	dateEntry *dateField
 	prevDay   *widget.Button
 	nextDay   *widget.Button
 	todayBtn  *widget.Button
@@ -54,7 +53,7 @@ type todayScreen struct {
 	greetDialog   *dialog.ConfirmDialog
 	snoozeDialog  dialog.Dialog
 	snoozeChoices []*widget.Button // tomorrow, +3, +7 days
-	snoozeDate    *widget.DateEntry
+	snoozeDate    *dateField
 	ics           *todayICS // 导出到日历 (todayics.go)
 }
 
@@ -94,8 +93,8 @@ func (s *todayScreen) buildUI() {
 	s.expired = widget.NewLabel("")
 	s.expired.Importance = widget.WarningImportance
 	s.expired.Truncation = fyne.TextTruncateEllipsis
-	s.dateEntry = widget.NewDateEntry()
-	s.dateEntry.OnChanged = s.onDatePicked
+	s.dateEntry = newDateField(s.w.today)
+	s.dateEntry.OnChanged = s.setDay
 	s.prevDay = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.setDay(s.day.AddDays(-1)) })
 	s.nextDay = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.setDay(s.day.AddDays(1)) })
 	s.todayBtn = widget.NewButton(i18n.T("today.today"), func() { s.setDay(s.w.today()) })
@@ -370,20 +369,11 @@ func (s *todayScreen) setDay(d crm.Date) {
 	s.reload()
 }
 
-func (s *todayScreen) onDatePicked(t *time.Time) {
-	if t != nil {
-		s.setDay(crm.DateOf(*t))
-	}
-}
-
 // showDay writes the planned day in the header and says when it is not today.
 func (s *todayScreen) showDay() {
 	wd := weekdayText(s.day.Weekday())
 	s.dayLabel.SetText(i18n.T("today.heading", "Date", shortDate(s.day), "Weekday", wd, "Year", s.day.Year()))
-	t := s.day.Time()
-	if s.dateEntry.Date == nil || crm.DateOf(*s.dateEntry.Date) != s.day {
-		s.dateEntry.SetDate(&t)
-	}
+	s.dateEntry.SetDay(s.day)
 	if s.day == s.w.today() {
 		s.todayBtn.Disable()
 		s.setNote("")
@@ -689,11 +679,11 @@ func (s *todayScreen) onSnooze(it *crm.PlanItem) {
 		return b
 	}
 	s.snoozeChoices = nil
-	entry := widget.NewDateEntry()
-	entry.OnChanged = func(t *time.Time) {
-		if t != nil && crm.DateOf(*t) > s.day {
+	entry := newDateField(func() crm.Date { return s.day.AddDays(1) })
+	entry.OnChanged = func(until crm.Date) {
+		if until > s.day {
 			d.Hide()
-			s.snooze(it, crm.DateOf(*t))
+			s.snooze(it, until)
 		}
 	}
 	s.snoozeDate = entry

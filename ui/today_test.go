@@ -505,3 +505,24 @@ func TestStartedOnceTodayShowsItsPlan(t *testing.T) {
 		t.Fatalf("Started called %d times after a second plan, want 1", calls)
 	}
 }
+
+// Today's day field shows the planned day as every other date of the app (2026-11-22, not the
+// locale's 11/22/2026), and a day typed in it is planned.
+func TestTodayDayField(t *testing.T) {
+	w, _ := newTestWindow(t, i18n.ZhHans)
+	s := w.todayView
+	if got := s.dateEntry.entry.Text; got != crm.DateOf(testNow).String() {
+		t.Fatalf("the day field shows %q", got)
+	}
+	s.dateEntry.entry.SetText("")
+	test.Type(s.dateEntry.entry, "2026-12-01")
+	w.Wait()
+	if s.day != crm.MustDate("2026-12-01") || s.plan.Date != s.day || s.todayBtn.Disabled() {
+		t.Fatalf("typed 2026-12-01: planned %v (plan of %v)", s.day, s.plan.Date)
+	}
+	test.Tap(s.todayBtn)
+	w.Wait()
+	if got := s.dateEntry.entry.Text; got != crm.DateOf(testNow).String() || s.day != crm.DateOf(testNow) {
+		t.Fatalf("back to today: the field shows %q, planned %v", got, s.day)
+	}
+}
