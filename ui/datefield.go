@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,11 +23,14 @@ type dateField struct {
 	entry *widget.Entry
 	pick  *widget.Button
 	popUp *widget.PopUp
-	cal   *widget.Calendar
-	day   crm.Date // the day shown (zero: none)
+	cal   *monthGrid // the calendar of the pop-up, while it is open
+	day   crm.Date   // the day shown (zero: none)
 
 	// OnChanged is called with a day the user typed or picked, when it is another than shown.
 	OnChanged func(crm.Date)
+	// OnInvalid, when set, is told (translated) why text submitted with Enter is not a day; the
+	// field shows its day again.
+	OnInvalid func(msg string)
 	// today is the month the calendar opens on while no day is shown.
 	today func() crm.Date
 }
@@ -37,13 +40,8 @@ func newDateField(today func() crm.Date) *dateField {
 	f := &dateField{today: today}
 	f.entry = widget.NewEntry()
 	f.entry.SetPlaceHolder("YYYY-MM-DD")
-	f.entry.Validator = func(text string) error {
-		if _, err := crm.ParseDate(strings.TrimSpace(text)); err != nil {
-			return errors.New(i18n.T("err.date", "Value", text))
-		}
-		return nil
-	}
 	f.entry.OnChanged = f.onTyped
+	f.entry.OnSubmitted = f.onSubmitted
 	f.pick = widget.NewButtonWithIcon("", theme.CalendarIcon(), f.onPick)
 	f.ExtendBaseWidget(f)
 	return f
@@ -77,6 +75,18 @@ func (f *dateField) onTyped(text string) {
 	f.chosen(d)
 }
 
+// onSubmitted puts back the day shown when Enter is pressed on text that is not a day, and says
+// why. (A validator would show Fyne's mark beside every valid day, in a toolbar.)
+func (f *dateField) onSubmitted(text string) {
+	if _, err := crm.ParseDate(strings.TrimSpace(text)); err == nil {
+		return
+	}
+	f.SetDay(f.day)
+	if f.OnInvalid != nil {
+		f.OnInvalid(i18n.T("err.date", "Value", strings.TrimSpace(text)))
+	}
+}
+
 // onPick opens the month of the day shown under the field.
 func (f *dateField) onPick() {
 	c := fyne.CurrentApp().Driver().CanvasForObject(f)
@@ -87,13 +97,13 @@ func (f *dateField) onPick() {
 	if month.IsZero() {
 		month = f.today()
 	}
-	f.cal = widget.NewCalendar(month.Time(), func(t time.Time) {
+	f.cal = newMonthGrid(month, f.day, f.today(), func(d crm.Date) {
 		if f.popUp != nil {
 			f.popUp.Hide()
 		}
-		f.chosen(crm.DateOf(t))
+		f.chosen(d)
 	})
-	f.popUp = widget.NewPopUp(f.cal, c)
+	f.popUp = widget.NewPopUp(f.cal.root, c)
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(f).AddXY(0, f.Size().Height)
 	f.popUp.ShowAtPosition(pos)
 }
@@ -107,4 +117,60 @@ func (f *dateField) chosen(d crm.Date) {
 	if f.OnChanged != nil {
 		f.OnChanged(d)
 	}
+}
+
+// monthGrid is a month's days, Monday first, to pick one: the day shown stands out, today is
+// marked. Fyne's Calendar names the month in English whatever the language ("November 2026").
+type monthGrid struct {
+	root       *fyne.Container
+	title      *widget.Label
+	prev, next *widget.Button
+	days       *fyne.Container
+	month      crm.Date // its first day
+	shown      crm.Date
+	today      crm.Date
+	onPick     func(crm.Date)
+}
+
+func newMonthGrid(month, shown, today crm.Date, onPick func(crm.Date)) *monthGrid {
+	g := &monthGrid{shown: shown, today: today, onPick: onPick}
+	g.title = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	g.prev = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { g.show(g.month.AddDays(-1)) })
+	g.next = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { g.show(g.month.AddDays(31)) })
+	names := container.NewGridWithColumns(7)
+	for _, k := range []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"} {
+		names.Add(widget.NewLabelWithStyle(i18n.T("weekday_short."+k), fyne.TextAlignCenter, fyne.TextStyle{}))
+	}
+	g.days = container.NewGridWithColumns(7)
+	g.root = container.NewVBox(container.NewBorder(nil, nil, g.prev, g.next, g.title), names, g.days)
+	g.show(month)
+	return g
+}
+
+// show lays out the month of day d.
+func (g *monthGrid) show(d crm.Date) {
+	y, m, _ := d.YMD()
+	g.month = crm.NewDate(y, m, 1)
+	g.title.SetText(i18n.T("date.month_year", "Year", y, "Month", int(m), "MonthName", time.Month(m).String()))
+	g.days.RemoveAll()
+	for range (int(g.month.Weekday()) + 6) % 7 { // Monday first: blanks before the 1st
+		g.days.Add(widget.NewLabel(""))
+	}
+	for day := g.month; ; day = day.AddDays(1) {
+		if _, dm, _ := day.YMD(); dm != m {
+			break
+		}
+		_, _, n := day.YMD()
+		b := widget.NewButton(strconv.Itoa(n), func() { g.onPick(day) })
+		switch day {
+		case g.shown:
+			b.Importance = widget.HighImportance
+		case g.today:
+			b.Importance = widget.MediumImportance
+		default:
+			b.Importance = widget.LowImportance
+		}
+		g.days.Add(b)
+	}
+	g.days.Refresh()
 }

@@ -22,7 +22,9 @@ func TestDateField(t *testing.T) {
 			defer i18n.Set(i18n.English)
 			f := newDateField(func() crm.Date { return crm.MustDate("2026-11-22") })
 			var got []crm.Date
+			var invalid []string
 			f.OnChanged = func(d crm.Date) { got = append(got, d) }
+			f.OnInvalid = func(msg string) { invalid = append(invalid, msg) }
 			w := test.NewWindow(f)
 			defer w.Close()
 			w.Resize(fyne.NewSize(300, 300))
@@ -33,10 +35,16 @@ func TestDateField(t *testing.T) {
 			}
 			f.entry.SetText("")
 			test.Type(f.entry, "2026-12-0")
-			if len(got) != 0 || f.entry.Validate() == nil {
-				t.Fatalf("a part of a day: %v, validation %v", got, f.entry.Validate())
+			if len(got) != 0 {
+				t.Fatalf("a part of a day: %v", got)
 			}
-			test.Type(f.entry, "5")
+			f.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+			want := i18n.T("err.date", "Value", "2026-12-0")
+			if len(got) != 0 || len(invalid) != 1 || invalid[0] != want || f.entry.Text != "2026-11-22" {
+				t.Fatalf("Enter on a part of a day: %v, said %q (want %q), text %q", got, invalid, want, f.entry.Text)
+			}
+			f.entry.SetText("")
+			test.Type(f.entry, "2026-12-05")
 			if len(got) != 1 || got[0] != crm.MustDate("2026-12-05") || f.Day() != got[0] {
 				t.Fatalf("typed 2026-12-05: %v, day %v", got, f.Day())
 			}
@@ -45,7 +53,21 @@ func TestDateField(t *testing.T) {
 			if f.popUp == nil || !f.popUp.Visible() {
 				t.Fatal("the calendar did not open")
 			}
-			day := findButton(f.cal, "18")
+			// December 2026 begins on a Tuesday: one blank before it, Monday first.
+			if want := i18n.T("date.month_year", "Year", 2026, "Month", 12, "MonthName", "December"); f.cal.title.Text != want {
+				t.Fatalf("the calendar shows %q, want %q", f.cal.title.Text, want)
+			}
+			if _, blank := f.cal.days.Objects[0].(*widget.Label); !blank || findButton(f.cal.days.Objects[1], "1") == nil {
+				t.Fatalf("December 1st is not the second of the week: %T, %T", f.cal.days.Objects[0], f.cal.days.Objects[1])
+			}
+			test.Tap(f.cal.next)
+			test.Tap(f.cal.prev)
+			test.Tap(f.cal.prev)
+			if want := i18n.T("date.month_year", "Year", 2026, "Month", 11, "MonthName", "November"); f.cal.title.Text != want {
+				t.Fatalf("a month back: %q, want %q", f.cal.title.Text, want)
+			}
+			test.Tap(f.cal.next)
+			day := findButton(f.cal.root, "18")
 			if day == nil {
 				t.Fatal("no day 18 in the calendar of December")
 			}

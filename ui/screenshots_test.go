@@ -105,6 +105,10 @@ func TestScreenshots(t *testing.T) {
 			w.todayView.setDay(crm.MustDate("2027-01-01"))
 			shot(w, "today-holiday"+"_"+string(l))
 			w.todayView.setDay(crm.DateOf(testNow))
+			// The day's calendar, opened from the button beside the day.
+			test.Tap(w.todayView.dateEntry.pick)
+			shot(w, "today-calendar"+"_"+string(l))
+			w.todayView.dateEntry.popUp.Hide()
 			// A narrow window shows the questions as tabs.
 			w.win.Resize(fyne.NewSize(760, 640))
 			shot(w, "today-narrow"+"_"+string(l))

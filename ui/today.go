@@ -54,7 +54,8 @@ type todayScreen struct {
 	snoozeDialog  dialog.Dialog
 	snoozeChoices []*widget.Button // tomorrow, +3, +7 days
 	snoozeDate    *dateField
-	ics           *todayICS // 导出到日历 (todayics.go)
+	snoozeBad     *widget.Label // why the day typed cannot be taken
+	ics           *todayICS     // 导出到日历 (todayics.go)
 }
 
 // planColumn is one question: its title, its rows and the list showing them.
@@ -95,6 +96,7 @@ func (s *todayScreen) buildUI() {
 	s.expired.Truncation = fyne.TextTruncateEllipsis
 	s.dateEntry = newDateField(s.w.today)
 	s.dateEntry.OnChanged = s.setDay
+	s.dateEntry.OnInvalid = s.setNote
 	s.prevDay = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), func() { s.setDay(s.day.AddDays(-1)) })
 	s.nextDay = widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() { s.setDay(s.day.AddDays(1)) })
 	s.todayBtn = widget.NewButton(i18n.T("today.today"), func() { s.setDay(s.w.today()) })
@@ -102,7 +104,7 @@ func (s *todayScreen) buildUI() {
 	s.note.Wrapping = fyne.TextWrapWord
 	s.note.Hide()
 	header := container.NewBorder(nil, nil,
-		container.NewHBox(s.prevDay, s.todayBtn, s.nextDay, container.NewGridWrap(fyne.NewSize(150, s.dateEntry.MinSize().Height), s.dateEntry)),
+		container.NewHBox(s.prevDay, s.todayBtn, s.nextDay, container.NewGridWrap(fyne.NewSize(170, s.dateEntry.MinSize().Height), s.dateEntry)),
 		s.newICSButton(), container.NewBorder(nil, nil, s.dayLabel, nil, s.expired))
 	var cols [3]fyne.CanvasObject
 	for i, key := range []string{"maintain", "invite", "serve"} {
@@ -680,15 +682,24 @@ func (s *todayScreen) onSnooze(it *crm.PlanItem) {
 	}
 	s.snoozeChoices = nil
 	entry := newDateField(func() crm.Date { return s.day.AddDays(1) })
+	var bad *widget.Label
 	entry.OnChanged = func(until crm.Date) {
-		if until > s.day {
-			d.Hide()
-			s.snooze(it, until)
+		if until <= s.day {
+			bad.SetText(i18n.T("today.snooze_after", "Date", shortDate(s.day)))
+			bad.Show()
+			return
 		}
+		d.Hide()
+		s.snooze(it, until)
 	}
-	s.snoozeDate = entry
+	bad = widget.NewLabel("")
+	bad.Importance = widget.DangerImportance
+	bad.Wrapping = fyne.TextWrapWord
+	bad.Hide()
+	s.snoozeDate, s.snoozeBad = entry, bad
+	entry.OnInvalid = func(msg string) { bad.SetText(msg); bad.Show() }
 	body := container.NewVBox(widget.NewLabel(i18n.T("today.snooze_text", "Name", it.Customer.DisplayName())),
-		pick(1), pick(3), pick(7), widget.NewLabel(i18n.T("today.snooze_pick")), entry)
+		pick(1), pick(3), pick(7), widget.NewLabel(i18n.T("today.snooze_pick")), entry, bad)
 	d = dialog.NewCustom(i18n.T("today.snooze_title"), i18n.T("common.cancel"), body, s.w.win)
 	s.snoozeDialog = d
 	d.Show()

@@ -526,3 +526,38 @@ func TestTodayDayField(t *testing.T) {
 		t.Fatalf("back to today: the field shows %q, planned %v", got, s.day)
 	}
 }
+
+// The snooze dialog's own day is typed as 2026-11-30: a day not after the planned one, or text
+// that is not a day, is refused with a message and changes nothing; a later day snoozes.
+func TestTodaySnoozeToATypedDay(t *testing.T) {
+	w, st := newTestWindow(t, i18n.ZhHans)
+	today := crm.DateOf(testNow)
+	buyer(t, st, "李四", today.AddDays(-1))
+	s := w.todayView
+	s.reload()
+	w.Wait()
+	before := len(maintainRows(s))
+	row := s.columns[0].newRow()
+	s.columns[0].updateRow(0, row)
+	test.Tap(row.(*rowHolder).view.snooze)
+	test.Type(s.snoozeDate.entry, today.String())
+	if !s.snoozeBad.Visible() || s.snoozeBad.Text != i18n.T("today.snooze_after", "Date", shortDate(today)) {
+		t.Fatalf("today typed: message %q (shown %v)", s.snoozeBad.Text, s.snoozeBad.Visible())
+	}
+	s.snoozeDate.entry.SetText("")
+	test.Type(s.snoozeDate.entry, "2026-02-30")
+	s.snoozeDate.entry.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s.snoozeBad.Text != i18n.T("err.date", "Value", "2026-02-30") {
+		t.Fatalf("Feb 30 submitted: message %q", s.snoozeBad.Text)
+	}
+	w.Wait()
+	if n := len(maintainRows(s)); n != before {
+		t.Fatalf("%d rows after refused days, want %d", n, before)
+	}
+	s.snoozeDate.entry.SetText("")
+	test.Type(s.snoozeDate.entry, today.AddDays(10).String())
+	w.Wait()
+	if n := len(maintainRows(s)); n != before-1 || !strings.Contains(s.note.Text, shortDate(today.AddDays(10))) {
+		t.Fatalf("snoozed 10 days: %d rows (want %d), note %q", n, before-1, s.note.Text)
+	}
+}
