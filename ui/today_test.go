@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -70,17 +69,27 @@ func TestTodayDoneLogsRecordAndLeavesList(t *testing.T) {
 	}
 }
 
-func TestTodaySnoozeHidesUntilTheDay(t *testing.T) {
-	w, st := newTestWindow(t, i18n.English)
-	today := crm.DateOf(testNow)
-	buyer(t, st, "Li Si", today.AddDays(-1))
+// openSnooze opens, on Today of a window in language l, the snooze dialog of the first item of
+// a customer named name who bought yesterday; it returns the window, its book, Today and the
+// number of rows before.
+func openSnooze(t *testing.T, l i18n.Lang, name string) (*Window, *store.Store, *todayScreen, int) {
+	t.Helper()
+	w, st := newTestWindow(t, l)
+	buyer(t, st, name, crm.DateOf(testNow).AddDays(-1))
 	s := w.todayView
 	s.reload()
 	w.Wait()
-	// The row's Snooze asks until when: tomorrow, in 3 days (Nov 25), in 7 days, or a day.
+	before := len(maintainRows(s))
 	row := s.columns[0].newRow()
 	s.columns[0].updateRow(0, row)
 	test.Tap(row.(*rowHolder).view.snooze)
+	return w, st, s, before
+}
+
+func TestTodaySnoozeHidesUntilTheDay(t *testing.T) {
+	// The row's Snooze asks until when: tomorrow, in 3 days (Nov 25), in 7 days, or a day.
+	w, st, s, _ := openSnooze(t, i18n.English, "Li Si")
+	today := crm.DateOf(testNow)
 	if s.snoozeDialog == nil || len(s.snoozeChoices) != 3 || s.snoozeChoices[1].Text != "In 3 days (Nov 25)" {
 		t.Fatalf("snooze dialog %v %v", s.snoozeDialog, s.snoozeChoices)
 	}
@@ -108,7 +117,7 @@ func TestTodaySnoozeHidesUntilTheDay(t *testing.T) {
 		t.Fatalf("on the snooze day: %+v", rows)
 	}
 	// Another day: Done and Snooze are off, and the note says why.
-	row = s.columns[0].newRow()
+	row := s.columns[0].newRow()
 	s.columns[0].updateRow(0, row)
 	if v := row.(*rowHolder).view; !v.done.Disabled() || !v.snooze.Disabled() {
 		t.Error("done/snooze enabled on another day")
@@ -386,15 +395,7 @@ func TestTodayNarrowWindowShowsTabs(t *testing.T) {
 }
 
 func TestTodayNotifiesOnceAtStart(t *testing.T) {
-	a := test.NewApp()
-	t.Cleanup(func() { a.Quit() })
-	i18n.Set(i18n.ZhHans)
-	t.Cleanup(func() { i18n.Set(i18n.English) })
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "carebook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	a, st := newTestBook(t, i18n.ZhHans)
 	buyer(t, st, "吴十", crm.DateOf(testNow).AddDays(-1))
 	var w *Window
 	test.AssertNotificationSent(t, fyne.NewNotification("顾客维护本：今日计划", "维护 1 · 邀约 0 · 服务 0"), func() {
@@ -479,15 +480,7 @@ func TestTodayPlansAgainOnlyAfterAWrite(t *testing.T) {
 // Options.Started is called once, when Today has shown its first plan: main keeps the process's
 // tighter start-up memory limit until then.
 func TestStartedOnceTodayShowsItsPlan(t *testing.T) {
-	a := test.NewApp()
-	t.Cleanup(func() { a.Quit() })
-	i18n.Set(i18n.ZhHans)
-	t.Cleanup(func() { i18n.Set(i18n.English) })
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "carebook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	a, st := newTestBook(t, i18n.ZhHans)
 	saveCustomer(t, st, &crm.Customer{Name: "张三", Created: crm.DateOf(testNow).AddDays(-400)})
 	calls := 0
 	w := NewWindow(a, Options{Book: st, Version: "test", Now: func() time.Time { return testNow }, manual: true,
@@ -530,16 +523,8 @@ func TestTodayDayField(t *testing.T) {
 // The snooze dialog's own day is typed as 2026-11-30: a day not after the planned one, or text
 // that is not a day, is refused with a message and changes nothing; a later day snoozes.
 func TestTodaySnoozeToATypedDay(t *testing.T) {
-	w, st := newTestWindow(t, i18n.ZhHans)
+	w, _, s, before := openSnooze(t, i18n.ZhHans, "李四")
 	today := crm.DateOf(testNow)
-	buyer(t, st, "李四", today.AddDays(-1))
-	s := w.todayView
-	s.reload()
-	w.Wait()
-	before := len(maintainRows(s))
-	row := s.columns[0].newRow()
-	s.columns[0].updateRow(0, row)
-	test.Tap(row.(*rowHolder).view.snooze)
 	test.Type(s.snoozeDate.entry, today.String())
 	if !s.snoozeBad.Visible() || s.snoozeBad.Text != i18n.T("today.snooze_after", "Date", shortDate(today)) {
 		t.Fatalf("today typed: message %q (shown %v)", s.snoozeBad.Text, s.snoozeBad.Visible())

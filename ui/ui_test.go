@@ -25,15 +25,7 @@ var testNow = time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
 // driver, in language l.
 func newTestWindow(t *testing.T, l i18n.Lang) (*Window, *store.Store) {
 	t.Helper()
-	a := test.NewApp()
-	t.Cleanup(func() { a.Quit() })
-	i18n.Set(l)
-	t.Cleanup(func() { i18n.Set(i18n.English) })
-	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "carebook.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	a, st := newTestBook(t, l)
 	lang := xlsx.Lang("zh")
 	if l == i18n.English {
 		lang = "en"
@@ -43,6 +35,22 @@ func newTestWindow(t *testing.T, l i18n.Lang) (*Window, *store.Store) {
 	w.Window().Resize(fyne.NewSize(1180, 760))
 	w.Wait()
 	return w, st
+}
+
+// newTestBook starts the test app in language l with an empty book: what a window is opened on.
+// Both end with the test.
+func newTestBook(t *testing.T, l i18n.Lang) (fyne.App, *store.Store) {
+	t.Helper()
+	a := test.NewApp()
+	t.Cleanup(func() { a.Quit() })
+	i18n.Set(l)
+	t.Cleanup(func() { i18n.Set(i18n.English) })
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "carebook.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	return a, st
 }
 
 // testCalendar is the window's CalendarFunc as main wires it: store/ics.
