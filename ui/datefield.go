@@ -23,7 +23,7 @@ type dateField struct {
 	entry *widget.Entry
 	pick  *widget.Button
 	popUp *widget.PopUp
-	cal   *monthGrid // the calendar of the pop-up, while it is open
+	cal   *monthGrid // the calendar of the latest pop-up (nil before the first)
 	day   crm.Date   // the day shown (zero: none)
 
 	// OnChanged is called with a day the user typed or picked, when it is another than shown.
