@@ -205,6 +205,21 @@ func (b *insightDeltaBook) editCustomer(t *testing.T, edit func(c *crm.Customer)
 	}
 }
 
+// editPurchase saves a random purchase changed by edit (a new purchase when there is none).
+func (b *insightDeltaBook) editPurchase(t *testing.T, edit func(p *crm.Purchase)) {
+	t.Helper()
+	p, ok := b.purchase()
+	if !ok {
+		b.newPurchase(t)
+		return
+	}
+	edit(&p)
+	if err := b.s.SavePurchase(context.Background(), &p); err != nil {
+		t.Fatal(err)
+	}
+	b.purchases[p.ID] = p
+}
+
 // insightDeltaWrite is a kind of write the property test makes; converted ones update the
 // cached classifications, the others make them read again.
 type insightDeltaWrite struct {
@@ -217,28 +232,10 @@ type insightDeltaWrite struct {
 var insightDeltaWrites = []insightDeltaWrite{
 	{"new purchase", true, false, func(t *testing.T, b *insightDeltaBook) { b.newPurchase(t) }},
 	{"purchase amount and date", true, false, func(t *testing.T, b *insightDeltaBook) {
-		p, ok := b.purchase()
-		if !ok {
-			b.newPurchase(t)
-			return
-		}
-		p.Amount, p.Date = crm.Money(100*(1+b.rng.IntN(900))), b.day()
-		if err := b.s.SavePurchase(context.Background(), &p); err != nil {
-			t.Fatal(err)
-		}
-		b.purchases[p.ID] = p
+		b.editPurchase(t, func(p *crm.Purchase) { p.Amount, p.Date = crm.Money(100*(1+b.rng.IntN(900))), b.day() })
 	}},
 	{"purchase moved", true, false, func(t *testing.T, b *insightDeltaBook) {
-		p, ok := b.purchase()
-		if !ok {
-			b.newPurchase(t)
-			return
-		}
-		p.CustomerID = b.customer()
-		if err := b.s.SavePurchase(context.Background(), &p); err != nil {
-			t.Fatal(err)
-		}
-		b.purchases[p.ID] = p
+		b.editPurchase(t, func(p *crm.Purchase) { p.CustomerID = b.customer() })
 	}},
 	{"purchase deleted", true, false, func(t *testing.T, b *insightDeltaBook) {
 		p, ok := b.purchase()
